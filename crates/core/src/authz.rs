@@ -1,0 +1,95 @@
+//! The one place where Entraide decides who may do what. Handlers ask
+//! [`allows`]; nothing else grants access.
+
+use crate::role::OrgRole;
+
+/// Who is acting: their platform standing and, for an action inside an
+/// organisation, their role there (`None` when they are not a member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub platform_admin: bool,
+    pub org_role: Option<OrgRole>,
+}
+
+/// Everything that needs a permission beyond being signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See an organisation's list of members.
+    ViewMembers,
+    /// Create invitation links.
+    InviteMembers,
+    /// Change a member's role or remove them.
+    ManageRoles,
+    /// Edit the organisation's name, kind and description.
+    EditOrganisation,
+    /// Export or import the members as CSV.
+    ExportImportMembers,
+    /// Register a person without email (login + PIN) and unlock their PIN.
+    AccompanyPeople,
+    /// Open the platform administration (people, organisations, audit log).
+    AdministerPlatform,
+}
+
+impl Action {
+    pub const ALL: &'static [Self] = &[
+        Self::ViewMembers,
+        Self::InviteMembers,
+        Self::ManageRoles,
+        Self::EditOrganisation,
+        Self::ExportImportMembers,
+        Self::AccompanyPeople,
+        Self::AdministerPlatform,
+    ];
+}
+
+/// Decides whether `actor` may perform `action`.
+pub fn allows(actor: Actor, action: Action) -> bool {
+    use OrgRole::*;
+    if actor.platform_admin {
+        return true;
+    }
+    let Some(role) = actor.org_role else {
+        return false;
+    };
+    match action {
+        Action::ViewMembers => true,
+        Action::InviteMembers => matches!(role, Coordinator | SocialWorker | Admin),
+        Action::ManageRoles | Action::EditOrganisation | Action::ExportImportMembers => {
+            role == Admin
+        }
+        Action::AccompanyPeople => matches!(role, SocialWorker | Admin),
+        Action::AdministerPlatform => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The full matrix, written out so that a change of rule is a visible
+    /// change of this table.
+    #[test]
+    fn matrix() {
+        use Action::*;
+        let table: &[(Option<OrgRole>, &[Action])] = &[
+            (None, &[]),
+            (Some(OrgRole::Member), &[ViewMembers]),
+            (Some(OrgRole::Volunteer), &[ViewMembers]),
+            (Some(OrgRole::Coordinator), &[ViewMembers, InviteMembers]),
+            (Some(OrgRole::SocialWorker), &[ViewMembers, InviteMembers, AccompanyPeople]),
+            (
+                Some(OrgRole::Admin),
+                &[ViewMembers, InviteMembers, ManageRoles, EditOrganisation, ExportImportMembers, AccompanyPeople],
+            ),
+        ];
+        for (role, granted) in table {
+            for action in Action::ALL {
+                let actor = Actor { platform_admin: false, org_role: *role };
+                assert_eq!(allows(actor, *action), granted.contains(action), "{role:?} {action:?}");
+            }
+        }
+        for action in Action::ALL {
+            assert!(allows(Actor { platform_admin: true, org_role: None }, *action));
+        }
+    }
+}

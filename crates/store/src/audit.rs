@@ -1,0 +1,70 @@
+//! The audit log of security events and of acts done on someone's behalf.
+//! Entries are only ever added; a person sees the ones about them.
+
+use crate::{Db, Page, StoreError, now};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub event: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub subject_id: Option<i64>,
+    pub subject_name: Option<String>,
+    pub org_id: Option<i64>,
+    pub detail: String,
+}
+
+/// One event to record.
+#[derive(Debug, Clone, Default)]
+pub struct NewAudit<'a> {
+    pub event: &'a str,
+    pub actor_id: Option<i64>,
+    pub subject_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub detail: &'a str,
+}
+
+const ENTRY_SELECT: &str = "SELECT a.id, a.at, a.event, a.actor_id, ua.display_name AS actor_name, \
+     a.subject_id, us.display_name AS subject_name, a.org_id, a.detail FROM audit_log a \
+     LEFT JOIN users ua ON ua.id = a.actor_id LEFT JOIN users us ON us.id = a.subject_id";
+
+impl Db {
+    pub async fn audit(&self, entry: NewAudit<'_>) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, event, actor_id, subject_id, org_id, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(now())
+            .bind(entry.event)
+            .bind(entry.actor_id)
+            .bind(entry.subject_id)
+            .bind(entry.org_id)
+            .bind(entry.detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The whole log, newest first (platform administration).
+    pub async fn audit_entries(&self, page: Page) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!("{ENTRY_SELECT} ORDER BY a.id DESC LIMIT $1 OFFSET $2");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(page.size)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// What happened to or was done by a person, newest first.
+    pub async fn audit_about(&self, user_id: i64, page: Page) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!(
+            "{ENTRY_SELECT} WHERE a.subject_id = $1 OR (a.actor_id = $1 AND a.subject_id IS NULL) \
+             ORDER BY a.id DESC LIMIT $2 OFFSET $3"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(page.size)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

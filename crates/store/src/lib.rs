@@ -1,0 +1,46 @@
+//! Entraide's persistence: one [`Db`] handle over SQLite or PostgreSQL,
+//! the same SQL text for both, one module per domain.
+
+pub mod admin;
+pub mod audit;
+mod db;
+mod error;
+pub mod orgs;
+pub mod outbox;
+pub mod profiles;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Backend, Db, now};
+pub use error::StoreError;
+
+/// One page of a listing: which page and how many rows per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: i64,
+    pub size: i64,
+}
+
+impl Page {
+    /// Page numbers start at 1; sizes are kept between 1 and 100.
+    pub fn new(number: i64, size: i64) -> Self {
+        Self { number: number.max(1), size: size.clamp(1, 100) }
+    }
+    pub fn offset(self) -> i64 {
+        (self.number - 1) * self.size
+    }
+}
+
+/// A yes/no column. Both databases store it as an integer (0 or 1), because
+/// the common driver does not carry SQLite's boolean type.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct Flag(pub i64);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        flag.0 != 0
+    }
+}

@@ -1,0 +1,41 @@
+//! Fresh databases for tests: a new SQLite file each time, and a new
+//! PostgreSQL schema when `ENTRAIDE_TEST_POSTGRES_URL` is set.
+
+use std::sync::Once;
+
+use crate::{Db, StoreError};
+
+pub const POSTGRES_ENV: &str = "ENTRAIDE_TEST_POSTGRES_URL";
+
+/// A migrated database in a new SQLite file under the system temp folder.
+pub async fn fresh_sqlite() -> Result<Db, StoreError> {
+    let path = std::env::temp_dir().join(format!("entraide-test-{}.db", uuid::Uuid::new_v4()));
+    let db = Db::connect(&format!("sqlite://{}", path.display())).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// A migrated database in a new schema of the test PostgreSQL server, or
+/// `None` when no server is configured.
+pub async fn fresh_postgres() -> Result<Option<Db>, StoreError> {
+    let Ok(base) = std::env::var(POSTGRES_ENV) else {
+        static SAY_ONCE: Once = Once::new();
+        SAY_ONCE.call_once(|| eprintln!("PostgreSQL tests skipped: {POSTGRES_ENV} is not set"));
+        return Ok(None);
+    };
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = Db::connect(&base).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin.pool).await?;
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let db = Db::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await?;
+    db.migrate().await?;
+    Ok(Some(db))
+}
+
+/// Every backend available to this test run: SQLite always, PostgreSQL when configured.
+pub async fn backends() -> Result<Vec<Db>, StoreError> {
+    let mut all = vec![fresh_sqlite().await?];
+    all.extend(fresh_postgres().await?);
+    Ok(all)
+}

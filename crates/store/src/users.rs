@@ -1,0 +1,253 @@
+//! People's accounts: creation by sign-up or by a social worker, credentials,
+//! email verification, PIN lockout and account deletion.
+
+use crate::{Db, StoreError, now};
+
+/// A person as the application sees them. Secrets (password and PIN hashes)
+/// are never part of it; exact home coordinates are, and must only be shown
+/// to the person themself.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: Option<String>,
+    pub email_verified_at: Option<i64>,
+    pub login: Option<String>,
+    #[sqlx(try_from = "crate::Flag")]
+    pub pin_locked: bool,
+    pub display_name: String,
+    pub bio: String,
+    pub photo: Option<String>,
+    #[sqlx(try_from = "crate::Flag")]
+    pub platform_admin: bool,
+    pub locale: String,
+    pub visibility: String,
+    pub home_label: Option<String>,
+    pub home_lat: Option<f64>,
+    pub home_lng: Option<f64>,
+    pub home_cell: Option<i64>,
+    pub availability: i64,
+    pub birth_year: Option<i64>,
+    pub registered_by: Option<i64>,
+    pub created_at: i64,
+    pub deletion_requested_at: Option<i64>,
+}
+
+const USER_COLUMNS: &str = "id, email, email_verified_at, login, pin_locked, display_name, bio, photo, \
+     platform_admin, locale, visibility, home_label, home_lat, home_lng, home_cell, availability, \
+     birth_year, registered_by, created_at, deletion_requested_at";
+
+/// What is needed to check a PIN.
+#[derive(Clone, sqlx::FromRow)]
+pub struct PinAccount {
+    pub id: i64,
+    pub pin_hash: Option<String>,
+    pub pin_failures: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub pin_locked: bool,
+}
+
+/// PIN attempts allowed before the account locks.
+pub const MAX_PIN_FAILURES: i64 = 5;
+
+/// A new account registered by a social worker for someone without email.
+pub struct AccompaniedPerson<'a> {
+    pub display_name: &'a str,
+    pub login: &'a str,
+    pub pin_hash: &'a str,
+    pub locale: &'a str,
+    pub birth_year: Option<i64>,
+    pub registered_by: i64,
+}
+
+impl Db {
+    /// Creates an account with email and password; `Conflict` when the
+    /// email is already used.
+    pub async fn create_user_with_email(
+        &self,
+        email: &str,
+        password_hash: &str,
+        display_name: &str,
+        locale: &str,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, display_name, locale, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(display_name)
+        .bind(locale)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Creates a login + PIN account; `Conflict` when the login is taken.
+    pub async fn create_accompanied_user(&self, person: &AccompaniedPerson<'_>) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(person.login)
+        .bind(person.pin_hash)
+        .bind(person.display_name)
+        .bind(person.locale)
+        .bind(person.birth_year)
+        .bind(person.registered_by)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email).fetch_one(&self.pool).await?)
+    }
+
+    pub async fn user_by_login(&self, login: &str) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(login).fetch_one(&self.pool).await?)
+    }
+
+    /// The stored password hash of an email account, if any.
+    pub async fn password_hash_by_email(&self, email: &str) -> Result<(i64, Option<String>), StoreError> {
+        Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
+            .bind(now())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives an account without email its first email address (hand-over).
+    pub async fn set_email(&self, user_id: i64, email: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET email = $1, email_verified_at = NULL WHERE id = $2")
+            .bind(email)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn pin_account(&self, login: &str) -> Result<PinAccount, StoreError> {
+        Ok(sqlx::query_as("SELECT id, pin_hash, pin_failures, pin_locked FROM users WHERE login = $1")
+            .bind(login)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Records a wrong PIN in one statement (no lost update under
+    /// concurrent attempts) and returns whether the account is now locked.
+    pub async fn record_pin_failure(&self, user_id: i64) -> Result<bool, StoreError> {
+        let locked: i64 = sqlx::query_scalar(
+            "UPDATE users SET pin_failures = pin_failures + 1, \
+             pin_locked = CASE WHEN pin_failures + 1 >= $1 THEN 1 ELSE 0 END WHERE id = $2 RETURNING pin_locked",
+        )
+        .bind(MAX_PIN_FAILURES)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(locked != 0)
+    }
+
+    pub async fn reset_pin_failures(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET pin_failures = 0 WHERE id = $1 AND pin_failures <> 0")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Unlocks a PIN account, optionally with a new PIN.
+    pub async fn unlock_pin(&self, user_id: i64, new_pin_hash: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET pin_failures = 0, pin_locked = 0, \
+             pin_hash = COALESCE($1, pin_hash) WHERE id = $2",
+        )
+        .bind(new_pin_hash)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_platform_admin(&self, user_id: i64, admin: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET platform_admin = $1 WHERE id = $2")
+            .bind(i64::from(admin))
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Starts the grace period before an account is erased; signing out everywhere.
+    pub async fn request_deletion(&self, user_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET deletion_requested_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn cancel_deletion(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET deletion_requested_at = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Erases the accounts whose grace period ended before `cutoff`. Their
+    /// audit entries stay, with the person's reference removed by the
+    /// foreign key (`ON DELETE SET NULL`). Returns how many were erased.
+    pub async fn purge_deleted_accounts(&self, cutoff: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM users WHERE deletion_requested_at IS NOT NULL AND deletion_requested_at < $1")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

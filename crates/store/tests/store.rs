@@ -1,0 +1,191 @@
+//! Every store function against every configured backend.
+
+use entraide_store::testing::backends;
+use entraide_store::profiles::{Home, ProfileUpdate};
+use entraide_store::tokens::EmailPurpose;
+use entraide_store::users::AccompaniedPerson;
+use entraide_store::{Db, Page, StoreError};
+
+type TestResult = Result<(), StoreError>;
+
+async fn person(db: &Db, email: &str) -> Result<i64, StoreError> {
+    db.create_user_with_email(email, "hash", "Léa", "fr").await
+}
+
+#[tokio::test]
+async fn migrations_exist_for_both_backends() {
+    let names = |dir: &str| {
+        let mut files: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    };
+    let sqlite = names("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, names("postgres"), "every migration needs a twin for the other backend");
+}
+
+#[tokio::test]
+async fn accounts_by_email_are_unique() -> TestResult {
+    for db in backends().await? {
+        let id = person(&db, "lea@example.fr").await?;
+        assert!(matches!(person(&db, "lea@example.fr").await, Err(StoreError::Conflict)));
+        let user = db.user_by_email("lea@example.fr").await?;
+        assert_eq!(user.id, id);
+        assert!(!user.platform_admin && !user.pin_locked);
+        assert_eq!(db.password_hash(id).await?, Some("hash".into()));
+        db.mark_email_verified(id).await?;
+        assert!(db.user(id).await?.email_verified_at.is_some());
+        assert!(matches!(db.user(id + 100).await, Err(StoreError::NotFound)));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn pin_locks_after_five_failures_and_unlocks() -> TestResult {
+    for db in backends().await? {
+        let worker = person(&db, "worker@example.fr").await?;
+        let id = db
+            .create_accompanied_user(&AccompaniedPerson {
+                display_name: "Momo",
+                login: "momo-1234",
+                pin_hash: "pinhash",
+                locale: "fr",
+                birth_year: Some(1961),
+                registered_by: worker,
+            })
+            .await?;
+        for attempt in 1..=5 {
+            let locked = db.record_pin_failure(id).await?;
+            assert_eq!(locked, attempt == 5, "attempt {attempt}");
+        }
+        let account = db.pin_account("momo-1234").await?;
+        assert!(account.pin_locked);
+        assert_eq!(account.pin_failures, 5);
+        db.unlock_pin(id, Some("newhash")).await?;
+        let account = db.pin_account("momo-1234").await?;
+        assert!(!account.pin_locked);
+        assert_eq!(account.pin_hash.as_deref(), Some("newhash"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sessions_tokens_and_single_use_links() -> TestResult {
+    for db in backends().await? {
+        let id = person(&db, "a@example.fr").await?;
+        db.create_session("digest", id).await?;
+        assert_eq!(db.session_user("digest").await?, id);
+        db.delete_session("digest").await?;
+        assert!(matches!(db.session_user("digest").await, Err(StoreError::NotFound)));
+
+        let token = db.create_api_token(id, "phone", "tokdigest").await?;
+        assert_eq!(db.api_token_user("tokdigest").await?, id);
+        assert_eq!(db.api_tokens(id).await?.len(), 1);
+        assert!(db.api_tokens(id).await?[0].last_used_at.is_some());
+        assert!(matches!(db.revoke_api_token(id + 1, token).await, Err(StoreError::NotFound)));
+        db.revoke_api_token(id, token).await?;
+        assert!(db.api_token_user("tokdigest").await.is_err());
+
+        db.create_email_token("link", id, EmailPurpose::Reset).await?;
+        assert!(db.consume_email_token("link", EmailPurpose::Verify).await.is_err());
+        assert_eq!(db.peek_email_token("link", EmailPurpose::Reset).await?, id);
+        assert_eq!(db.consume_email_token("link", EmailPurpose::Reset).await?, id);
+        assert!(db.consume_email_token("link", EmailPurpose::Reset).await.is_err(), "single use");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn organisations_members_and_invitations() -> TestResult {
+    for db in backends().await? {
+        let admin = person(&db, "admin@example.fr").await?;
+        let other = person(&db, "other@example.fr").await?;
+        let org = db.create_organisation("Les Voisins", "association", "", admin).await?;
+        assert!(matches!(db.create_organisation("Les Voisins", "collective", "", other).await, Err(StoreError::Conflict)));
+        assert_eq!(db.role_in(org, admin).await?, Some("admin".into()));
+        assert_eq!(db.role_in(org, other).await?, None);
+        assert!(db.join_organisation(org, other, "volunteer").await?);
+        assert!(!db.join_organisation(org, other, "member").await?, "joining twice changes nothing");
+        assert_eq!(db.role_in(org, other).await?, Some("volunteer".into()));
+        db.set_membership(org, other, "coordinator").await?;
+        assert_eq!(db.organisation(org).await?.member_count, 2);
+        assert_eq!(db.members(org, Page::new(1, 10)).await?.len(), 2);
+        assert_eq!(db.members(org, Page::new(2, 1)).await?.len(), 1);
+        assert_eq!(db.memberships_of(other).await?[0].1, "coordinator");
+        assert_eq!(db.admin_count(org).await?, 1);
+        assert!(db.accompanies(admin, other).await?);
+        assert!(!db.accompanies(other, admin).await?);
+
+        let invitation = db.create_invitation(org, "inv", "member", admin).await?;
+        assert_eq!(db.invitation("inv").await?.id, invitation);
+        db.count_invitation_use(invitation).await?;
+        assert_eq!(db.invitations(org).await?[0].uses, 1);
+        db.revoke_invitation(org, invitation).await?;
+        assert!(db.invitation("inv").await.is_err());
+        db.remove_member(org, other).await?;
+        assert!(matches!(db.remove_member(org, other).await, Err(StoreError::NotFound)));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn profiles_keep_tags_and_an_exact_private_home() -> TestResult {
+    for db in backends().await? {
+        let id = person(&db, "p@example.fr").await?;
+        let skills = vec!["diy".to_owned(), "cooking".to_owned()];
+        let update = ProfileUpdate {
+            display_name: "Léa M.",
+            bio: "Retraitée",
+            visibility: "neighbours",
+            availability: 0b101,
+            skills: &skills,
+            interests: &["memory".to_owned()],
+            languages: &["fr".to_owned(), "fsl".to_owned()],
+            free_tags: &["vélo".to_owned()],
+        };
+        db.update_profile(id, &update).await?;
+        let tags = db.tags(id).await?;
+        assert_eq!(tags.skills, vec!["cooking".to_owned(), "diy".to_owned()]);
+        assert_eq!(tags.languages, vec!["fr".to_owned(), "fsl".to_owned()]);
+        assert_eq!(tags.free_tags, vec!["vélo".to_owned()]);
+        db.set_home(id, Some(&Home { label: Some("1 rue X"), lat: 48.86, lng: 2.37, cell: 42 })).await?;
+        let user = db.user(id).await?;
+        assert_eq!((user.display_name.as_str(), user.availability, user.home_cell), ("Léa M.", 5, Some(42)));
+        assert_eq!(user.home_lat, Some(48.86));
+        assert_eq!(db.set_photo(id, Some("a.jpg")).await?, None);
+        assert_eq!(db.set_photo(id, None).await?, Some("a.jpg".into()));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn audit_outbox_admin_and_deletion() -> TestResult {
+    for db in backends().await? {
+        let id = person(&db, "x@example.fr").await?;
+        db.audit(entraide_store::audit::NewAudit { event: "login", actor_id: Some(id), ..Default::default() }).await?;
+        db.audit(entraide_store::audit::NewAudit { event: "pin-unlocked", subject_id: Some(id), ..Default::default() }).await?;
+        assert_eq!(db.audit_about(id, Page::new(1, 10)).await?.len(), 2);
+        assert_eq!(db.audit_entries(Page::new(1, 10)).await?[0].event, "pin-unlocked");
+
+        db.enqueue_email("x@example.fr", "Hi", "text", "<p>html</p>").await?;
+        let claimed = db.claim_emails(10).await?;
+        assert_eq!(claimed.len(), 1);
+        assert!(db.claim_emails(10).await?.is_empty(), "claimed messages are not claimed twice");
+        db.mark_email_failed(claimed[0].id, claimed[0].attempts, "down").await?;
+        assert!(db.claim_emails(10).await?.is_empty(), "retries wait for their backoff");
+        db.mark_email_sent(claimed[0].id).await?;
+        assert_eq!(db.pending_email_count().await?, 0);
+
+        assert_eq!(db.people("X@EX", Page::new(1, 10)).await?.len(), 1);
+        assert_eq!(db.count_people().await?, 1);
+        db.request_deletion(id).await?;
+        assert_eq!(db.purge_deleted_accounts(entraide_store::now() - 10).await?, 0, "grace period");
+        assert_eq!(db.purge_deleted_accounts(entraide_store::now() + 10).await?, 1);
+        let kept = db.audit_entries(Page::new(1, 10)).await?;
+        assert_eq!(kept.len(), 2, "the log keeps its entries, without the person");
+        assert!(kept.iter().all(|e| e.subject_id.is_none() && e.actor_id.is_none()));
+    }
+    Ok(())
+}

@@ -1,1 +1,135 @@
-fn main() {}
+//! The `entraide` command: run the server, apply migrations, seed the
+//! demonstration neighbourhood, and a few administration commands.
+
+mod demo;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use entraide_store::Db;
+use entraide_web::AppState;
+use settings::Settings;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "entraide", version, about = "Entraide: neighbours helping neighbours")]
+struct Cli {
+    /// A TOML settings file (environment variables override it).
+    #[arg(long, global = true, env = "ENTRAIDE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve {
+        /// Seed the demonstration neighbourhood first (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Seed the demonstration neighbourhood and print its sign-ins.
+    Demo,
+    /// Make a person a platform administrator.
+    GrantAdmin {
+        /// Their email address.
+        email: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")))
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("entraide: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    let db = open(&settings).await?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Migrate => {
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::Demo => seed_demo(&db).await,
+        Command::GrantAdmin { email } => {
+            let user = db.user_by_email(&email.trim().to_lowercase()).await.map_err(|_| format!("no account uses {email}"))?;
+            db.set_platform_admin(user.id, true).await.map_err(|e| e.to_string())?;
+            db.audit(entraide_store::audit::NewAudit { event: "role-changed", subject_id: Some(user.id), detail: "platform admin (command line)", ..Default::default() })
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{email} is now a platform administrator.");
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            if demo {
+                seed_demo(&db).await?;
+            }
+            serve(settings, db).await
+        }
+    }
+}
+
+/// Creates the data folder, connects and migrates, with one clear sentence on failure.
+async fn open(settings: &Settings) -> Result<Db, String> {
+    std::fs::create_dir_all(&settings.web.data_dir)
+        .map_err(|e| format!("cannot create the data folder {}: {e}", settings.web.data_dir.display()))?;
+    let db = Db::connect(&settings.database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+async fn seed_demo(db: &Db) -> Result<(), String> {
+    let seeded = demo::seed(db, true).await.map_err(|e| format!("could not seed the demo: {e}"))?;
+    if !seeded {
+        println!("The demo neighbourhood is already there.");
+    }
+    println!("{}", demo::logins());
+    Ok(())
+}
+
+async fn serve(settings: Settings, db: Db) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(settings.bind).await.map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+    let state = AppState::new(db.clone(), settings.web);
+    entraide_web::spawn_background(&state);
+    let app = entraide_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tracing::info!(address = %settings.bind, "Entraide is listening");
+    println!("Entraide is running at http://{}", settings.bind);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, letting requests in flight finish.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

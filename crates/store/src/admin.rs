@@ -3,7 +3,7 @@
 
 use crate::{Db, Page, StoreError};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct PersonRow {
     pub id: i64,
     pub display_name: String,

@@ -8,6 +8,7 @@ mod error;
 pub mod orgs;
 pub mod outbox;
 pub mod profiles;
+pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

@@ -2,7 +2,7 @@
 
 use crate::{Db, Page, StoreError, now};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -12,7 +12,7 @@ pub struct Organisation {
     pub member_count: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub user_id: i64,
     pub display_name: String,

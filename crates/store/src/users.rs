@@ -106,6 +106,16 @@ impl Db {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?)
     }
 
+    /// The person behind a live session, in one query (this runs on every
+    /// signed-in request).
+    pub async fn user_by_session(&self, digest: &str) -> Result<User, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = \
+             (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(digest).bind(now()).fetch_one(&self.pool).await?)
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email).fetch_one(&self.pool).await?)

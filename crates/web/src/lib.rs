@@ -1,0 +1,83 @@
+//! Entraide's web application: HTML pages, the JSON API and the operational
+//! endpoints, built by [`app`].
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod forms;
+pub mod geocode;
+pub mod i18n;
+pub mod mail;
+pub mod middleware;
+pub mod ops;
+pub mod pages;
+pub mod ratelimit;
+pub mod services;
+pub mod state;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tower_http::csrf::CsrfLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::{SmtpConfig, SmtpSecurity, WebConfig};
+pub use state::AppState;
+
+/// Largest request body: CSV imports and photos stay well under it.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The one way to build Entraide's HTTP application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .merge(ops::routes())
+        .fallback(|| async { error::AppError::NotFound })
+        // Innermost first: errors get their body in the request's language,
+        // which `auth::resolve` (outside it) has worked out.
+        .layer(axum::middleware::from_fn(error::render))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(axum::middleware::from_fn(middleware::track))
+        .layer(CsrfLayer::new())
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Starts the background work of one node: mail delivery (when SMTP is
+/// configured) and the hourly clean-up (expired sessions, erased accounts,
+/// idle rate-limit keys).
+pub fn spawn_background(state: &AppState) {
+    match &state.config.smtp {
+        Some(smtp) => match mail::MailWorker::new(smtp) {
+            Ok(worker) => {
+                tokio::spawn(worker.run(state.db.clone(), state.outbox.clone()));
+            }
+            Err(error) => tracing::error!(%error, "mail is not configured correctly; emails wait in the outbox"),
+        },
+        None => tracing::warn!("no SMTP server configured: emails wait in the outbox until one is"),
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            state.limits.shrink();
+            if let Err(error) = state.db.delete_expired_sessions().await {
+                tracing::error!(%error, "could not delete expired sessions");
+            }
+            match services::privacy::purge(&state).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "erased accounts whose grace period ended"),
+                Err(error) => tracing::error!(%error, "could not erase deleted accounts"),
+            }
+        }
+    });
+}

@@ -1,0 +1,117 @@
+//! The JSON API under `/api/v1`, its OpenAPI description at
+//! `/api/openapi.json` and a readable documentation page at `/api/docs`.
+
+pub mod admin;
+pub mod auth;
+pub mod me;
+pub mod orgs;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::Router;
+use axum::routing::{delete, get, post, put};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+use crate::auth::Ctx;
+use crate::pages::layout::Base;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Entraide API", description = "Neighbours helping neighbours. Authenticate with `Authorization: Bearer <token>`; errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
+    paths(
+        auth::signup, auth::login, auth::pin_login, auth::forgot, auth::reset, auth::verify,
+        me::me, me::update_profile, me::set_location, me::clear_location, me::tokens, me::create_token, me::revoke_token,
+        me::activity, me::export, me::request_deletion, me::cancel_deletion, me::person,
+        orgs::list, orgs::create, orgs::show, orgs::update, orgs::members, orgs::change_role, orgs::remove_member,
+        orgs::invite, orgs::accept, orgs::register, orgs::unlock, orgs::export_csv, orgs::import,
+        admin::people, admin::audit,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    let v1 = Router::new()
+        .route("/signup", post(auth::signup))
+        .route("/login", post(auth::login))
+        .route("/login/pin", post(auth::pin_login))
+        .route("/password/forgot", post(auth::forgot))
+        .route("/password/reset", post(auth::reset))
+        .route("/verify", post(auth::verify))
+        .route("/me", get(me::me).delete(me::request_deletion))
+        .route("/me/restore", post(me::cancel_deletion))
+        .route("/me/profile", put(me::update_profile))
+        .route("/me/location", put(me::set_location).delete(me::clear_location))
+        .route("/me/tokens", get(me::tokens).post(me::create_token))
+        .route("/me/tokens/{id}", delete(me::revoke_token))
+        .route("/me/activity", get(me::activity))
+        .route("/me/export", get(me::export))
+        .route("/people/{id}", get(me::person))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::show).put(orgs::update))
+        .route("/orgs/{id}/members", get(orgs::members))
+        .route("/orgs/{id}/members/{user}", put(orgs::change_role).delete(orgs::remove_member))
+        .route("/orgs/{id}/members/{user}/unlock", post(orgs::unlock))
+        .route("/orgs/{id}/members.csv", get(orgs::export_csv))
+        .route("/orgs/{id}/members/import", post(orgs::import))
+        .route("/orgs/{id}/invitations", post(orgs::invite))
+        .route("/orgs/{id}/people", post(orgs::register))
+        .route("/invitations/{token}/accept", post(orgs::accept))
+        .route("/admin/people", get(admin::people))
+        .route("/admin/audit", get(admin::audit));
+    Router::new()
+        .nest("/v1", v1)
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/docs", get(docs))
+        .fallback(|| async { crate::error::AppError::NotFound })
+}
+
+/// One operation, as listed on the documentation page.
+pub struct Operation {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub tag: String,
+    pub statuses: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "api_docs.html")]
+pub struct DocsPage {
+    base: Base,
+    operations: Vec<Operation>,
+}
+
+/// A documentation page built from the OpenAPI description itself, so it
+/// cannot drift from the API and needs nothing from the internet.
+async fn docs(ctx: Ctx) -> DocsPage {
+    let spec = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let mut operations = Vec::new();
+    if let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            let Some(methods) = item.as_object() else { continue };
+            for (method, op) in methods {
+                let text = |key: &str| op.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                let tag = op.get("tags").and_then(|t| t.get(0)).and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+                let statuses = op.get("responses").and_then(|r| r.as_object()).map(|r| r.keys().cloned().collect()).unwrap_or_default();
+                let summary = if text("summary").is_empty() { text("description") } else { text("summary") };
+                operations.push(Operation { method: method.to_uppercase(), path: path.clone(), summary, tag, statuses });
+            }
+        }
+    }
+    operations.sort_by(|a, b| (&a.tag, &a.path).cmp(&(&b.tag, &b.path)));
+    DocsPage { base: Base::new(&ctx, "api-docs-title"), operations }
+}

@@ -1,0 +1,52 @@
+//! What the web layer needs to know about its deployment. The binary builds
+//! it from defaults, the TOML file and the environment.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use url::Url;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public address of this instance, used in emails and printed handouts.
+    pub base_url: Url,
+    /// Folder for uploaded files (profile photos, exports).
+    pub data_dir: PathBuf,
+    /// Outgoing mail; `None` keeps messages in the outbox until configured.
+    pub smtp: Option<SmtpConfig>,
+    /// Address search service (BAN API shape); `None` leaves the manual pin only.
+    pub geocoder_url: Option<Url>,
+    /// Days between a deletion request and the erasure of the account.
+    pub deletion_grace_days: i64,
+}
+
+impl WebConfig {
+    /// Cookies get the `Secure` flag when the public address is HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// An absolute link to `path` on this instance.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection: only for a relay on the same machine or in tests.
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub from: String,
+}

@@ -1,0 +1,155 @@
+//! The web layer's error type. Handlers return it; [`render`] turns it into
+//! a translated JSON body under `/api` and an HTML page elsewhere, and logs
+//! server errors once.
+
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use entraide_core::error::Errors;
+use entraide_store::StoreError;
+
+use crate::auth::Ctx;
+use crate::i18n::Lang;
+use crate::pages::layout::ErrorPage;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppError {
+    /// Some fields were refused; each carries its reason.
+    #[error("invalid input")]
+    Invalid(Errors),
+    /// The request could not be read at all (malformed JSON or form).
+    #[error("malformed request")]
+    Malformed,
+    #[error("sign-in required")]
+    Unauthorized,
+    /// Signed in, but this is not theirs to do.
+    #[error("forbidden")]
+    Forbidden,
+    /// Credentials were wrong (the message never says which part).
+    #[error("wrong credentials")]
+    BadCredentials,
+    /// Too many wrong PINs: only their social worker can unlock.
+    #[error("account locked")]
+    Locked,
+    #[error("not found")]
+    NotFound,
+    /// The act conflicts with the current state; the code says how.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(error.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Malformed => StatusCode::BAD_REQUEST,
+            Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::Locked => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine code of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::Malformed => "malformed",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::BadCredentials => "bad-credentials",
+            Self::Locked => "locked",
+            Self::NotFound => "not-found",
+            Self::Conflict(code) => code,
+            Self::TooManyRequests => "too-many-requests",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The translated sentence for people.
+    pub fn message(&self, lang: Lang) -> String {
+        lang.t(&format!("error-{}", self.code()))
+    }
+
+    /// One invalid field.
+    pub fn field(error: entraide_core::ParseError) -> Self {
+        Self::Invalid(Errors(vec![error]))
+    }
+}
+
+/// Translated message of one refused field, e.g. "Email address: not valid".
+pub fn field_message(lang: Lang, error: &entraide_core::ParseError) -> String {
+    lang.t(&format!("invalid-{}", error.reason.code()))
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict => Self::Conflict("conflict"),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Middleware: gives every error response its body, in the request's language.
+pub async fn render(request: Request, next: Next) -> Response {
+    let ctx = request.extensions().get::<Ctx>().cloned().unwrap_or_default();
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let Some(error) = response.extensions().get::<AppError>().cloned() else {
+        return response;
+    };
+    if let AppError::Internal(detail) = &error {
+        tracing::error!(%detail, path = %ctx.path, "request failed");
+    }
+    error_response(&error, &ctx, api)
+}
+
+/// The full response for an error: JSON for the API, a page or a sign-in
+/// redirect for people.
+pub fn error_response(error: &AppError, ctx: &Ctx, api: bool) -> Response {
+    if api {
+        let fields: serde_json::Map<String, serde_json::Value> = match error {
+            AppError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|e| (e.field.to_owned(), field_message(ctx.lang, e).into()))
+                .collect(),
+            _ => Default::default(),
+        };
+        let body = serde_json::json!({
+            "error": { "code": error.code(), "message": error.message(ctx.lang), "fields": fields }
+        });
+        let mut out = (error.status(), axum::Json(body)).into_response();
+        if matches!(error, AppError::Unauthorized | AppError::BadCredentials) {
+            out.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        return out;
+    }
+    if matches!(error, AppError::Unauthorized) {
+        let next = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let page = ErrorPage::new(ctx, error.status().as_u16(), error.message(ctx.lang));
+    (error.status(), page).into_response()
+}

@@ -1,0 +1,70 @@
+//! The platform administration: people, organisations and the audit log.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use entraide_store::Page;
+use entraide_store::admin::PersonRow;
+use entraide_store::audit::AuditEntry;
+use entraide_store::orgs::Organisation;
+
+use super::PageQuery;
+use super::layout::{Base, Pager};
+use crate::auth::PlatformAdmin;
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dashboard.html")]
+pub struct Dashboard {
+    base: Base,
+    people: i64,
+    organisations: Vec<Organisation>,
+    organisation_count: i64,
+    pending_emails: i64,
+    pager: Pager,
+}
+
+pub async fn dashboard(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<Dashboard, AppError> {
+    let page = Page::new(query.page.unwrap_or(1), 50);
+    let organisations = state.db.organisations(page).await?;
+    Ok(Dashboard {
+        base: Base::new(&me.ctx, "admin-title"),
+        people: state.db.count_people().await?,
+        organisation_count: state.db.count_organisations().await?,
+        pending_emails: state.db.pending_email_count().await?,
+        pager: Pager::new("/admin?page=", page.number, page.size, organisations.len()),
+        organisations,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/people.html")]
+pub struct PeoplePage {
+    base: Base,
+    query: String,
+    people: Vec<PersonRow>,
+    pager: Pager,
+}
+
+pub async fn people(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<PeoplePage, AppError> {
+    let page = Page::new(query.page.unwrap_or(1), 50);
+    let text = query.q.unwrap_or_default();
+    let people = state.db.people(&text, page).await?;
+    let prefix = format!("/admin/people?q={}&page=", url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>());
+    Ok(PeoplePage { base: Base::new(&me.ctx, "admin-people-title"), pager: Pager::new(prefix, page.number, page.size, people.len()), query: text, people })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    base: Base,
+    entries: Vec<AuditEntry>,
+    pager: Pager,
+}
+
+pub async fn audit(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<AuditPage, AppError> {
+    let page = Page::new(query.page.unwrap_or(1), 100);
+    let entries = state.db.audit_entries(page).await?;
+    Ok(AuditPage { base: Base::new(&me.ctx, "admin-audit-title"), pager: Pager::new("/admin/audit?page=", page.number, page.size, entries.len()), entries })
+}

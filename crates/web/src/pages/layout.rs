@@ -1,0 +1,99 @@
+//! What every page shares: the language, the signed-in person's name, the
+//! language switch and the notice after an action; plus the error page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use crate::auth::Ctx;
+use crate::i18n::Lang;
+
+/// The frame around every page.
+pub struct Base {
+    pub lang: Lang,
+    pub title: String,
+    pub user_name: Option<String>,
+    pub user_id: i64,
+    pub is_admin: bool,
+    pub pending_deletion: bool,
+    /// Translated notice shown once after a redirect (`?done=…`).
+    pub notice: Option<String>,
+    /// Where the language switch brings people back, URL-encoded.
+    pub here: String,
+}
+
+impl Base {
+    /// `title_key` names the page title in the `.ftl` files.
+    pub fn new(ctx: &Ctx, title_key: &str) -> Self {
+        Self::titled(ctx, ctx.lang.t(title_key))
+    }
+
+    pub fn titled(ctx: &Ctx, title: String) -> Self {
+        let notice = url::Url::parse(&format!("http://x{}", ctx.path))
+            .ok()
+            .and_then(|u| u.query_pairs().find(|(k, _)| k == "done").map(|(_, v)| v.into_owned()))
+            .and_then(|key| ctx.lang.try_t(&format!("done-{key}")));
+        Self {
+            lang: ctx.lang,
+            title,
+            user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
+            user_id: ctx.user_id().unwrap_or(0),
+            is_admin: ctx.user.as_ref().is_some_and(|u| u.platform_admin),
+            pending_deletion: ctx.user.as_ref().is_some_and(|u| u.deletion_requested_at.is_some()),
+            notice,
+            here: url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_with(key, &[(name, value.to_owned())])
+    }
+
+    pub fn label(&self, prefix: &str, key: &str) -> String {
+        self.lang.label(prefix, key)
+    }
+
+    pub fn date(&self, unix: &i64) -> String {
+        self.lang.date(*unix)
+    }
+
+    /// The other language, for the switch.
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub base: Base,
+    pub status: u16,
+    pub message: String,
+}
+
+impl ErrorPage {
+    pub fn new(ctx: &Ctx, status: u16, message: String) -> Self {
+        Self { base: Base::new(ctx, "error-title"), status, message }
+    }
+}
+
+/// Previous / next links of a paginated list.
+pub struct Pager {
+    pub page: i64,
+    pub has_next: bool,
+    /// The list's path with its other query parameters, ending in `page=`.
+    pub prefix: String,
+}
+
+impl Pager {
+    /// Builds the pager from a page of `size` requested and `got` rows received.
+    pub fn new(prefix: impl Into<String>, page: i64, size: i64, got: usize) -> Self {
+        Self { page, has_next: i64::try_from(got).unwrap_or(0) >= size, prefix: prefix.into() }
+    }
+}

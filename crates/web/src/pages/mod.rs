@@ -1,0 +1,91 @@
+//! Server-rendered pages: every journey works without JavaScript.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod layout;
+pub mod orgs;
+pub mod profile;
+
+use axum::Router;
+use axum::http::HeaderValue;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/pin", get(auth::pin_page).post(auth::pin_login))
+        .route("/logout", post(auth::logout))
+        .route("/verify", get(auth::verify))
+        .route("/verify/resend", post(auth::resend_verification))
+        .route("/password/forgot", get(auth::forgot_page).post(auth::forgot))
+        .route("/password/reset", get(auth::reset_page).post(auth::reset))
+        .route("/lang/{code}", get(auth::switch_language))
+        .route("/me", get(profile::me))
+        .route("/me/edit", get(profile::edit_page).post(profile::edit))
+        .route("/me/location", post(profile::location))
+        .route("/me/location/clear", post(profile::clear_location))
+        .route("/me/photo", post(profile::photo))
+        .route("/me/photo/remove", post(profile::remove_photo))
+        .route("/people/{id}", get(profile::person))
+        .route("/people/{id}/photo", get(profile::photo_file))
+        .route("/me/tokens", get(account::tokens_page).post(account::create_token))
+        .route("/me/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/me/activity", get(account::activity))
+        .route("/me/export", get(account::export))
+        .route("/me/delete", get(account::delete_page).post(account::delete))
+        .route("/me/delete/cancel", post(account::cancel_delete))
+        .route("/orgs", get(orgs::list))
+        .route("/orgs/new", get(orgs::new_page).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::show))
+        .route("/orgs/{id}/edit", get(orgs::edit_page).post(orgs::edit))
+        .route("/orgs/{id}/members", get(orgs::members))
+        .route("/orgs/{id}/members/{user}/role", post(orgs::change_role))
+        .route("/orgs/{id}/members/{user}/remove", post(orgs::remove_member))
+        .route("/orgs/{id}/members/{user}/unlock", post(orgs::unlock_pin))
+        .route("/orgs/{id}/invitations", post(orgs::invite))
+        .route("/orgs/{id}/invitations/{invitation}/revoke", post(orgs::revoke_invitation))
+        .route("/orgs/{id}/register", get(orgs::register_page).post(orgs::register))
+        .route("/orgs/{id}/members.csv", get(orgs::export_csv))
+        .route("/orgs/{id}/import", get(orgs::import_page).post(orgs::import))
+        .route("/join/{token}", get(orgs::join_page).post(orgs::join))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/people", get(admin::people))
+        .route("/admin/audit", get(admin::audit))
+}
+
+/// A "303 See Other" to `to`, the answer to every successful form post.
+pub fn see_other(to: &str) -> Response {
+    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// A redirect that also sets a cookie.
+pub fn see_other_with_cookie(to: &str, cookie: HeaderValue) -> Response {
+    let mut response = see_other(to);
+    response.headers_mut().append(SET_COOKIE, cookie);
+    response
+}
+
+/// Keeps a post-sign-in destination only when it is a path on this site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+/// The page number from `?page=`, defaulting to 1.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub q: Option<String>,
+}

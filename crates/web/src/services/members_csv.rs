@@ -1,0 +1,135 @@
+//! Members as CSV: export, and import with a dry run that lists every
+//! refused row and why before anything changes.
+
+use entraide_core::authz::Action;
+use entraide_core::credentials::Email;
+use entraide_core::names::DisplayName;
+use entraide_core::role::OrgRole;
+use entraide_store::audit::NewAudit;
+use entraide_store::users::User;
+use entraide_store::{Page, StoreError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::services::orgs::require;
+use crate::state::AppState;
+
+pub const HEADER: [&str; 4] = ["email", "login", "display_name", "role"];
+/// Largest import accepted at once.
+pub const MAX_ROWS: usize = 5_000;
+
+pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String, AppError> {
+    require(state, user, org_id, Action::ExportImportMembers).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(HEADER).map_err(AppError::internal)?;
+    for number in 1.. {
+        let members = state.db.members(org_id, Page::new(number, 100)).await?;
+        for m in &members {
+            let record = [m.email.as_deref().unwrap_or(""), m.login.as_deref().unwrap_or(""), &m.display_name, &m.role];
+            writer.write_record(record).map_err(AppError::internal)?;
+        }
+        if members.len() < 100 {
+            break;
+        }
+    }
+    let bytes = writer.into_inner().map_err(AppError::internal)?;
+    state.db.audit(NewAudit { event: "members-exported", actor_id: Some(user.id), org_id: Some(org_id), ..Default::default() }).await?;
+    String::from_utf8(bytes).map_err(AppError::internal)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RejectedRow {
+    /// Line number in the file (the header is line 1).
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Rows that add a new person to the organisation.
+    pub added: u64,
+    /// Rows about people already members (their role is updated).
+    pub updated: u64,
+    pub rejected: Vec<RejectedRow>,
+}
+
+struct Row {
+    email: Email,
+    name: DisplayName,
+    role: OrgRole,
+}
+
+/// Imports `email,display_name,role` rows (header required; `login` column
+/// ignored). People without an account get one without password: they set
+/// it with "forgot password". Nothing is written on a dry run, nor when any
+/// row is refused.
+pub async fn import(state: &AppState, user: &User, lang: Lang, org_id: i64, text: &str, dry_run: bool) -> Result<ImportReport, AppError> {
+    require(state, user, org_id, Action::ExportImportMembers).await?;
+    let mut report = ImportReport { dry_run, ..ImportReport::default() };
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|_| AppError::Malformed)?.clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(email_col), Some(name_col)) = (column("email"), column("display_name")) else {
+        return Err(AppError::Conflict("csv-header"));
+    };
+    let role_col = column("role");
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index as u64 + 2;
+        if index >= MAX_ROWS {
+            report.rejected.push(RejectedRow { line, reason: lang.t("import-too-many") });
+            break;
+        }
+        let Ok(record) = record else {
+            report.rejected.push(RejectedRow { line, reason: lang.t("import-unreadable") });
+            continue;
+        };
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
+        let parsed = Email::parse(cell(Some(email_col))).and_then(|email| {
+            let name = DisplayName::parse(cell(Some(name_col)))?;
+            let role = match cell(role_col) {
+                "" => OrgRole::Member,
+                raw => OrgRole::parse(raw)?,
+            };
+            Ok(Row { email, name, role })
+        });
+        match parsed {
+            Ok(row) if !seen.insert(row.email.as_str().to_owned()) => {
+                report.rejected.push(RejectedRow { line, reason: lang.t("import-duplicate") });
+            }
+            Ok(row) => rows.push(row),
+            Err(error) => {
+                let label = lang.t(&format!("field-{}", error.field.replace('_', "-")));
+                let message = crate::error::field_message(lang, &error);
+                report.rejected.push(RejectedRow { line, reason: lang.t_with("field-error", &[("label", label), ("message", message)]) });
+            }
+        }
+    }
+    for row in &rows {
+        match state.db.user_by_email(row.email.as_str()).await {
+            Ok(existing) if state.db.role_in(org_id, existing.id).await?.is_some() => report.updated += 1,
+            Ok(_) | Err(StoreError::NotFound) => report.added += 1,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if dry_run || !report.rejected.is_empty() {
+        return Ok(report);
+    }
+    for row in &rows {
+        let id = match state.db.user_by_email(row.email.as_str()).await {
+            Ok(existing) => existing.id,
+            Err(StoreError::NotFound) => {
+                state.db.create_user_with_email(row.email.as_str(), "", row.name.as_str(), lang.code()).await?
+            }
+            Err(other) => return Err(other.into()),
+        };
+        state.db.set_membership(org_id, id, row.role.key()).await?;
+    }
+    let detail = format!("added {}, updated {}", report.added, report.updated);
+    state.db.audit(NewAudit { event: "members-imported", actor_id: Some(user.id), org_id: Some(org_id), detail: &detail, ..Default::default() }).await?;
+    Ok(report)
+}

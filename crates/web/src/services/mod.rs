@@ -1,0 +1,8 @@
+//! What Entraide does, shared by the HTML pages and the JSON API: each
+//! operation parses its input, checks permissions and calls the store.
+
+pub mod accounts;
+pub mod members_csv;
+pub mod orgs;
+pub mod privacy;
+pub mod profiles;

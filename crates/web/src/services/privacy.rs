@@ -1,0 +1,115 @@
+//! A person's rights over their data: download everything (JSON and their
+//! files, in a zip) and delete their account after a grace period.
+
+use std::io::Write as _;
+
+use entraide_store::audit::NewAudit;
+use entraide_store::users::User;
+use entraide_store::Page;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Everything Entraide holds about a person, as JSON.
+pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Value, AppError> {
+    let db = &state.db;
+    let tags = db.tags(user.id).await?;
+    let memberships: Vec<_> = db
+        .memberships_of(user.id)
+        .await?
+        .into_iter()
+        .map(|(org, role)| json!({ "organisation": org.name, "kind": org.kind, "role": role }))
+        .collect();
+    let tokens: Vec<_> = db
+        .api_tokens(user.id)
+        .await?
+        .into_iter()
+        .map(|t| json!({ "name": t.name, "created_at": t.created_at, "last_used_at": t.last_used_at }))
+        .collect();
+    let mut activity = Vec::new();
+    for number in 1.. {
+        let page = db.audit_about(user.id, Page::new(number, 100)).await?;
+        let done = page.len() < 100;
+        activity.extend(page);
+        if done {
+            break;
+        }
+    }
+    Ok(json!({
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "email_verified_at": user.email_verified_at,
+            "login": user.login,
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "locale": user.locale,
+            "visibility": user.visibility,
+            "birth_year": user.birth_year,
+            "created_at": user.created_at,
+            "photo": user.photo,
+            "availability": entraide_core::profile::Availability::from_bits(user.availability).slots(),
+            "home": {
+                "address": user.home_label,
+                "lat": user.home_lat,
+                "lng": user.home_lng,
+            },
+        },
+        "skills": tags.skills,
+        "free_tags": tags.free_tags,
+        "interests": tags.interests,
+        "languages": tags.languages,
+        "organisations": memberships,
+        "api_tokens": tokens,
+        "activity": activity,
+    }))
+}
+
+/// The export as a zip: `entraide.json` plus the person's files.
+pub async fn export_zip(state: &AppState, user: &User) -> Result<Vec<u8>, AppError> {
+    let data = serde_json::to_vec_pretty(&export_json(state, user).await?).map_err(AppError::internal)?;
+    let photo = match &user.photo {
+        Some(name) => Some((name.clone(), tokio::fs::read(state.config.data_dir.join("photos").join(name)).await.ok())),
+        None => None,
+    };
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("entraide.json", options).map_err(AppError::internal)?;
+        zip.write_all(&data).map_err(AppError::internal)?;
+        if let Some((name, Some(bytes))) = photo {
+            zip.start_file(format!("photos/{name}"), options).map_err(AppError::internal)?;
+            zip.write_all(&bytes).map_err(AppError::internal)?;
+        }
+        zip.finish().map_err(AppError::internal)?;
+    }
+    state.db.audit(NewAudit { event: "data-exported", actor_id: Some(user.id), ..Default::default() }).await?;
+    Ok(buffer.into_inner())
+}
+
+/// Starts the grace period; the account is erased when it ends unless the
+/// person signs in and cancels. Refused for the last admin of an organisation.
+pub async fn request_deletion(state: &AppState, user: &User) -> Result<i64, AppError> {
+    for (org, role) in state.db.memberships_of(user.id).await? {
+        if role == "admin" && state.db.admin_count(org.id).await? <= 1 && org.member_count > 1 {
+            return Err(AppError::Conflict("last-admin"));
+        }
+    }
+    state.db.request_deletion(user.id).await?;
+    state.db.audit(NewAudit { event: "deletion-requested", actor_id: Some(user.id), ..Default::default() }).await?;
+    Ok(entraide_store::now() + state.config.deletion_grace_days * 86_400)
+}
+
+pub async fn cancel_deletion(state: &AppState, user: &User) -> Result<(), AppError> {
+    state.db.cancel_deletion(user.id).await?;
+    state.db.audit(NewAudit { event: "deletion-cancelled", actor_id: Some(user.id), ..Default::default() }).await?;
+    Ok(())
+}
+
+/// Erases the accounts whose grace period is over, with their files.
+pub async fn purge(state: &AppState) -> Result<u64, AppError> {
+    let cutoff = entraide_store::now() - state.config.deletion_grace_days * 86_400;
+    Ok(state.db.purge_deleted_accounts(cutoff).await?)
+}

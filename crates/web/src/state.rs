@@ -1,0 +1,37 @@
+//! Everything a handler can reach: the database, the configuration and the
+//! services (mail, geocoding, rate limits, metrics).
+
+use std::sync::Arc;
+
+use entraide_store::Db;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
+
+use crate::config::WebConfig;
+use crate::geocode::Geocoder;
+use crate::ratelimit::RateLimits;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub geocoder: Geocoder,
+    pub limits: Arc<RateLimits>,
+    pub metrics: PrometheusHandle,
+    /// Wakes the mail worker as soon as a message is queued.
+    pub outbox: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> Self {
+        let geocoder = Geocoder::new(config.geocoder_url.clone());
+        Self {
+            db,
+            config: Arc::new(config),
+            geocoder,
+            limits: Arc::new(RateLimits::default()),
+            metrics: crate::middleware::metrics_handle(),
+            outbox: Arc::new(Notify::new()),
+        }
+    }
+}

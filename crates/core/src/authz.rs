@@ -76,20 +76,43 @@ mod tests {
             (Some(OrgRole::Member), &[ViewMembers]),
             (Some(OrgRole::Volunteer), &[ViewMembers]),
             (Some(OrgRole::Coordinator), &[ViewMembers, InviteMembers]),
-            (Some(OrgRole::SocialWorker), &[ViewMembers, InviteMembers, AccompanyPeople]),
+            (
+                Some(OrgRole::SocialWorker),
+                &[ViewMembers, InviteMembers, AccompanyPeople],
+            ),
             (
                 Some(OrgRole::Admin),
-                &[ViewMembers, InviteMembers, ManageRoles, EditOrganisation, ExportImportMembers, AccompanyPeople],
+                &[
+                    ViewMembers,
+                    InviteMembers,
+                    ManageRoles,
+                    EditOrganisation,
+                    ExportImportMembers,
+                    AccompanyPeople,
+                ],
             ),
         ];
         for (role, granted) in table {
             for action in Action::ALL {
-                let actor = Actor { platform_admin: false, org_role: *role };
-                assert_eq!(allows(actor, *action), granted.contains(action), "{role:?} {action:?}");
+                let actor = Actor {
+                    platform_admin: false,
+                    org_role: *role,
+                };
+                assert_eq!(
+                    allows(actor, *action),
+                    granted.contains(action),
+                    "{role:?} {action:?}"
+                );
             }
         }
         for action in Action::ALL {
-            assert!(allows(Actor { platform_admin: true, org_role: None }, *action));
+            assert!(allows(
+                Actor {
+                    platform_admin: true,
+                    org_role: None
+                },
+                *action
+            ));
         }
     }
 }

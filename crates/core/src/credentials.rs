@@ -1,8 +1,8 @@
 //! What people sign in with: email addresses, passwords, platform logins and
 //! PINs, plus the hashing of secrets (argon2id) and of bearer tokens (SHA-256).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use rand::Rng as _;
 use rand::rngs::OsRng;
@@ -36,8 +36,14 @@ impl Email {
             });
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"@".contains(c));
-        if domain_ok && local_ok { Ok(Self(value)) } else { err(Invalid::Email) }
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"@".contains(c));
+        if domain_ok && local_ok {
+            Ok(Self(value))
+        } else {
+            err(Invalid::Email)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -115,9 +121,15 @@ impl Login {
             return Err(ParseError::new("login", Invalid::Required));
         }
         let ok = (3..=40).contains(&value.len())
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !value.starts_with('-');
-        if ok { Ok(Self(value)) } else { Err(ParseError::new("login", Invalid::Login)) }
+        if ok {
+            Ok(Self(value))
+        } else {
+            Err(ParseError::new("login", Invalid::Login))
+        }
     }
     /// Builds a login from a display name: its ASCII letters plus four digits.
     pub fn generate(display_name: &str) -> Self {
@@ -154,13 +166,19 @@ fn fold_ascii(c: char) -> Option<char> {
 /// Hashes a password or PIN with argon2id and a random salt.
 pub fn hash_secret(secret: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(secret.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Checks a password or PIN against its stored hash; a malformed hash never matches.
 pub fn verify_secret(secret: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|hash| Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok())
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &hash)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -183,15 +201,30 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Lea@Example.FR ").map(|e| e.0), Ok("lea@example.fr".into()));
-        for bad in ["", "lea", "lea@", "@x.fr", "lea@fr", "le a@x.fr", "lea@x..fr", "a@b@c.fr"] {
+        assert_eq!(
+            Email::parse(" Lea@Example.FR ").map(|e| e.0),
+            Ok("lea@example.fr".into())
+        );
+        for bad in [
+            "",
+            "lea",
+            "lea@",
+            "@x.fr",
+            "lea@fr",
+            "le a@x.fr",
+            "lea@x..fr",
+            "a@b@c.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn passwords_need_ten_characters() {
-        assert_eq!(Password::parse("short").map(|_| ()), Err(ParseError::new("password", Invalid::TooShort)));
+        assert_eq!(
+            Password::parse("short").map(|_| ()),
+            Err(ParseError::new("password", Invalid::TooShort))
+        );
         assert!(Password::parse("assez longue").is_ok());
         assert!(Password::parse(&"p".repeat(129)).is_err());
     }

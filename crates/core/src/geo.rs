@@ -22,8 +22,15 @@ pub struct Point {
 
 impl Point {
     pub fn new(lat: f64, lng: f64) -> Result<Self, ParseError> {
-        let ok = lat.is_finite() && lng.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng);
-        if ok { Ok(Self { lat, lng }) } else { Err(ParseError::new("location", Invalid::Coordinate)) }
+        let ok = lat.is_finite()
+            && lng.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lng);
+        if ok {
+            Ok(Self { lat, lng })
+        } else {
+            Err(ParseError::new("location", Invalid::Coordinate))
+        }
     }
 
     /// Parses the two text fields of a form ("48.8655", "2.3776"); a comma
@@ -57,7 +64,10 @@ impl Point {
 pub fn shown_position(cell: i64) -> Option<Point> {
     let index = CellIndex::try_from(u64::try_from(cell).ok()?).ok()?;
     let centre = LatLng::from(index);
-    Some(Point { lat: centre.lat(), lng: centre.lng() })
+    Some(Point {
+        lat: centre.lat(),
+        lng: centre.lng(),
+    })
 }
 
 #[cfg(test)]
@@ -66,28 +76,54 @@ mod tests {
 
     #[test]
     fn parses_french_decimals_and_refuses_nonsense() {
-        assert_eq!(Point::parse("48,8655", " 2.3776"), Ok(Point { lat: 48.8655, lng: 2.3776 }));
-        for (lat, lng) in [("91", "0"), ("0", "181"), ("abc", "2"), ("NaN", "2"), ("", "")] {
+        assert_eq!(
+            Point::parse("48,8655", " 2.3776"),
+            Ok(Point {
+                lat: 48.8655,
+                lng: 2.3776
+            })
+        );
+        for (lat, lng) in [
+            ("91", "0"),
+            ("0", "181"),
+            ("abc", "2"),
+            ("NaN", "2"),
+            ("", ""),
+        ] {
             assert!(Point::parse(lat, lng).is_err(), "{lat} {lng}");
         }
     }
 
     #[test]
     fn shown_position_is_near_but_not_exact() {
-        let home = Point { lat: 48.86712, lng: 2.37654 };
+        let home = Point {
+            lat: 48.86712,
+            lng: 2.37654,
+        };
         let shown = shown_position(home.cell()).map(|p| (p, home.distance_m(p)));
-        let Some((shown, metres)) = shown else { panic!("no shown position") };
+        let Some((shown, metres)) = shown else {
+            panic!("no shown position")
+        };
         assert!(metres < f64::from(SHOWN_PRECISION_METRES), "{metres}");
         assert!(shown != home);
         // Two neighbours in the same building share the same shown position.
-        let neighbour = Point { lat: 48.86713, lng: 2.37655 };
+        let neighbour = Point {
+            lat: 48.86713,
+            lng: 2.37655,
+        };
         assert_eq!(shown_position(neighbour.cell()), Some(shown));
     }
 
     #[test]
     fn distance_is_right_in_paris() {
-        let republique = Point { lat: 48.8674, lng: 2.3636 };
-        let bastille = Point { lat: 48.8532, lng: 2.3692 };
+        let republique = Point {
+            lat: 48.8674,
+            lng: 2.3636,
+        };
+        let bastille = Point {
+            lat: 48.8532,
+            lng: 2.3692,
+        };
         let d = republique.distance_m(bastille);
         assert!((1500.0..1700.0).contains(&d), "{d}");
     }

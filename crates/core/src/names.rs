@@ -71,8 +71,14 @@ mod tests {
 
     #[test]
     fn display_name_is_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Aïcha ").map(|n| n.into_inner()), Ok("Aïcha".into()));
-        assert_eq!(DisplayName::parse("   ").map(|_| ()), Err(ParseError::new("display_name", Invalid::Required)));
+        assert_eq!(
+            DisplayName::parse("  Aïcha ").map(|n| n.into_inner()),
+            Ok("Aïcha".into())
+        );
+        assert_eq!(
+            DisplayName::parse("   ").map(|_| ()),
+            Err(ParseError::new("display_name", Invalid::Required))
+        );
         assert!(DisplayName::parse(&"x".repeat(61)).is_err());
         assert!(DisplayName::parse(&"é".repeat(60)).is_ok());
         assert!(DisplayName::parse("a\u{0}b").is_err());
@@ -87,7 +93,10 @@ mod tests {
 
     #[test]
     fn org_name_needs_two_characters() {
-        assert_eq!(OrgName::parse("A").map(|_| ()), Err(ParseError::new("name", Invalid::TooShort)));
+        assert_eq!(
+            OrgName::parse("A").map(|_| ()),
+            Err(ParseError::new("name", Invalid::TooShort))
+        );
         assert!(OrgName::parse("CCAS Paris 11").is_ok());
     }
 }

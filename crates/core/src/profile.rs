@@ -6,15 +6,43 @@ use crate::role::keyed_enum;
 
 /// Seeded skills; labels live in the `.ftl` files as `skill-<key>`.
 pub const SKILLS: &[&str] = &[
-    "diy", "childcare", "tutoring", "digital-help", "paperwork", "cooking", "gardening",
-    "sewing", "music", "languages", "driving", "moving", "listening", "first-aid",
-    "accounting", "crafts", "sport", "sign-language",
+    "diy",
+    "childcare",
+    "tutoring",
+    "digital-help",
+    "paperwork",
+    "cooking",
+    "gardening",
+    "sewing",
+    "music",
+    "languages",
+    "driving",
+    "moving",
+    "listening",
+    "first-aid",
+    "accounting",
+    "crafts",
+    "sport",
+    "sign-language",
 ];
 
 /// Seeded interests; labels live in the `.ftl` files as `interest-<key>`.
 pub const INTERESTS: &[&str] = &[
-    "reading", "regional-culture", "memory", "history", "music", "cinema", "walking",
-    "cooking", "board-games", "gardening", "sport", "art", "technology", "nature", "travel",
+    "reading",
+    "regional-culture",
+    "memory",
+    "history",
+    "music",
+    "cinema",
+    "walking",
+    "cooking",
+    "board-games",
+    "gardening",
+    "sport",
+    "art",
+    "technology",
+    "nature",
+    "travel",
 ];
 
 /// Languages people declare (ISO 639 codes; `fsl` is French Sign Language,
@@ -24,7 +52,11 @@ pub const LANGUAGES: &[&str] = &[
 ];
 
 /// Checks that every key belongs to `allowed`, removing duplicates.
-pub fn parse_keys(field: &'static str, raw: &[String], allowed: &[&str]) -> Result<Vec<String>, ParseError> {
+pub fn parse_keys(
+    field: &'static str,
+    raw: &[String],
+    allowed: &[&str],
+) -> Result<Vec<String>, ParseError> {
     let mut keys: Vec<String> = Vec::new();
     for key in raw {
         let key = key.trim();
@@ -105,9 +137,20 @@ mod tests {
 
     #[test]
     fn availability_round_trips() {
-        let slots = vec!["mon-morning".to_owned(), "sun-evening".to_owned(), "wed-afternoon".to_owned()];
+        let slots = vec![
+            "mon-morning".to_owned(),
+            "sun-evening".to_owned(),
+            "wed-afternoon".to_owned(),
+        ];
         let availability = Availability::parse(&slots).map(|a| a.slots());
-        assert_eq!(availability, Ok(vec!["mon-morning".into(), "wed-afternoon".into(), "sun-evening".into()]));
+        assert_eq!(
+            availability,
+            Ok(vec![
+                "mon-morning".into(),
+                "wed-afternoon".into(),
+                "sun-evening".into()
+            ])
+        );
         assert!(Availability::parse(&["moon-morning".to_owned()]).is_err());
         assert!(Availability::parse(&["mon".to_owned()]).is_err());
         assert_eq!(Availability::from_bits(-1).slots().len(), 21);
@@ -115,8 +158,16 @@ mod tests {
 
     #[test]
     fn keys_must_come_from_the_taxonomy() {
-        let raw = vec!["diy".to_owned(), "diy".to_owned(), " cooking ".to_owned(), String::new()];
-        assert_eq!(parse_keys("skills", &raw, SKILLS), Ok(vec!["diy".into(), "cooking".into()]));
+        let raw = vec![
+            "diy".to_owned(),
+            "diy".to_owned(),
+            " cooking ".to_owned(),
+            String::new(),
+        ];
+        assert_eq!(
+            parse_keys("skills", &raw, SKILLS),
+            Ok(vec!["diy".into(), "cooking".into()])
+        );
         assert!(parse_keys("skills", &["juggling".to_owned()], SKILLS).is_err());
         assert!(LANGUAGES.contains(&"fsl"));
     }

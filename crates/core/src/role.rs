@@ -61,6 +61,9 @@ mod tests {
             assert_eq!(OrgKind::parse(kind.key()), Ok(*kind));
         }
         assert!(OrgRole::parse("king").is_err());
-        assert_eq!(OrgRole::parse("").map(|_| ()), Err(ParseError::new("role", Invalid::Required)));
+        assert_eq!(
+            OrgRole::parse("").map(|_| ()),
+            Err(ParseError::new("role", Invalid::Required))
+        );
     }
 }

@@ -22,14 +22,16 @@ const ADMIN_EMAIL: &str = "admin@demo.entraide.test";
 const CENTRE: (f64, f64) = (48.8668, 2.3745);
 
 const FIRST: &[&str] = &[
-    "Léa", "Karim", "Fatou", "Jean", "Mireille", "Yasmine", "Paul", "Aïcha", "Thomas", "Nadia", "Lucien", "Inès",
-    "Mamadou", "Chloé", "Hugo", "Samira", "Gérard", "Amina", "Louis", "Emma", "Moussa", "Jeanne", "Nicolas", "Leïla",
-    "Bernard", "Sofia", "Omar", "Camille", "Yvonne", "Mehdi", "Lina", "Pierre", "Awa", "Simone", "Julien", "Hanna",
-    "Wei", "Mei", "Ioana", "Olena", "Tiago", "Giulia", "Youssef", "Rose", "Marcel", "Zoé", "Ibrahim", "Colette",
+    "Léa", "Karim", "Fatou", "Jean", "Mireille", "Yasmine", "Paul", "Aïcha", "Thomas", "Nadia",
+    "Lucien", "Inès", "Mamadou", "Chloé", "Hugo", "Samira", "Gérard", "Amina", "Louis", "Emma",
+    "Moussa", "Jeanne", "Nicolas", "Leïla", "Bernard", "Sofia", "Omar", "Camille", "Yvonne",
+    "Mehdi", "Lina", "Pierre", "Awa", "Simone", "Julien", "Hanna", "Wei", "Mei", "Ioana", "Olena",
+    "Tiago", "Giulia", "Youssef", "Rose", "Marcel", "Zoé", "Ibrahim", "Colette",
 ];
 const LAST: &[&str] = &[
-    "Martin", "Benali", "Diallo", "Dupont", "Nguyen", "Moreau", "Haddad", "Traoré", "Lefèvre", "Cohen", "Garcia",
-    "Petit", "Rossi", "Bernard", "Kaya", "Chen", "Durand", "Mendes", "Popescu", "Roux", "Sow", "Fontaine", "Mercier",
+    "Martin", "Benali", "Diallo", "Dupont", "Nguyen", "Moreau", "Haddad", "Traoré", "Lefèvre",
+    "Cohen", "Garcia", "Petit", "Rossi", "Bernard", "Kaya", "Chen", "Durand", "Mendes", "Popescu",
+    "Roux", "Sow", "Fontaine", "Mercier",
 ];
 const BIOS: &[&str] = &[
     "Retraitée du quartier, j'aime raconter le Paris d'avant.",
@@ -57,7 +59,9 @@ pub fn logins() -> String {
 
 fn near_centre(rng: &mut StdRng) -> (f64, f64, i64) {
     // The sum of two uniforms crowds people towards the centre, as a real quartier does.
-    let spread = |rng: &mut StdRng, width: f64| (rng.gen_range(-width..width) + rng.gen_range(-width..width)) / 2.0;
+    let spread = |rng: &mut StdRng, width: f64| {
+        (rng.gen_range(-width..width) + rng.gen_range(-width..width)) / 2.0
+    };
     let lat = CENTRE.0 + spread(rng, 0.009);
     let lng = CENTRE.1 + spread(rng, 0.013);
     let cell = Point { lat, lng }.cell();
@@ -99,37 +103,102 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
     let admin_id = ids[0];
     let org = |name: &'static str, kind: &'static str, about: &'static str| (name, kind, about);
     let orgs = [
-        org("CCAS Paris 11e", "social_service", "Centre communal d'action sociale : accueil, domiciliation, accompagnement."),
-        org("Les Voisins de Timbaud", "association", "Entraide entre voisins autour de la rue Jean-Pierre Timbaud."),
-        org("Jeunes et Anciens du 11e", "association", "Des jeunes visiteurs pour des personnes âgées isolées, près de chez elles."),
-        org("CSE Ateliers Oberkampf", "works_council", "Le comité social et économique des salariés des ateliers."),
-        org("Jardin partagé Saint-Maur", "collective", "Un jardin, des outils et des semis partagés."),
+        org(
+            "CCAS Paris 11e",
+            "social_service",
+            "Centre communal d'action sociale : accueil, domiciliation, accompagnement.",
+        ),
+        org(
+            "Les Voisins de Timbaud",
+            "association",
+            "Entraide entre voisins autour de la rue Jean-Pierre Timbaud.",
+        ),
+        org(
+            "Jeunes et Anciens du 11e",
+            "association",
+            "Des jeunes visiteurs pour des personnes âgées isolées, près de chez elles.",
+        ),
+        org(
+            "CSE Ateliers Oberkampf",
+            "works_council",
+            "Le comité social et économique des salariés des ateliers.",
+        ),
+        org(
+            "Jardin partagé Saint-Maur",
+            "collective",
+            "Un jardin, des outils et des semis partagés.",
+        ),
     ];
     let mut org_ids = Vec::new();
     for (name, kind, about) in orgs {
         org_ids.push(db.create_organisation(name, kind, about, admin_id).await?);
     }
-    let (ccas, voisins, visites, cse, jardin) = (org_ids[0], org_ids[1], org_ids[2], org_ids[3], org_ids[4]);
+    let (ccas, voisins, visites, cse, jardin) =
+        (org_ids[0], org_ids[1], org_ids[2], org_ids[3], org_ids[4]);
 
-    let mut worker = staff(&format!("travailleuse.sociale@{DOMAIN}"), "Sophie Travailleuse sociale", &hash, &mut rng);
+    let mut worker = staff(
+        &format!("travailleuse.sociale@{DOMAIN}"),
+        "Sophie Travailleuse sociale",
+        &hash,
+        &mut rng,
+    );
     worker.memberships = vec![(ccas, "social_worker")];
-    let mut worker2 = staff(&format!("assistant.social@{DOMAIN}"), "Rachid Assistant social", &hash, &mut rng);
+    let mut worker2 = staff(
+        &format!("assistant.social@{DOMAIN}"),
+        "Rachid Assistant social",
+        &hash,
+        &mut rng,
+    );
     worker2.memberships = vec![(ccas, "social_worker")];
-    let mut coordinator = staff(&format!("coordination@{DOMAIN}"), "Claire Coordinatrice", &hash, &mut rng);
+    let mut coordinator = staff(
+        &format!("coordination@{DOMAIN}"),
+        "Claire Coordinatrice",
+        &hash,
+        &mut rng,
+    );
     coordinator.memberships = vec![(visites, "coordinator"), (voisins, "coordinator")];
-    let mut volunteer = staff(&format!("benevole@{DOMAIN}"), "Malik Bénévole", &hash, &mut rng);
+    let mut volunteer = staff(
+        &format!("benevole@{DOMAIN}"),
+        "Malik Bénévole",
+        &hash,
+        &mut rng,
+    );
     volunteer.memberships = vec![(visites, "volunteer"), (voisins, "volunteer")];
-    volunteer.tags = vec![("skill", "diy".into()), ("skill", "digital-help".into()), ("interest", "memory".into()), ("language", "fr".into()), ("language", "ar".into())];
+    volunteer.tags = vec![
+        ("skill", "diy".into()),
+        ("skill", "digital-help".into()),
+        ("interest", "memory".into()),
+        ("language", "fr".into()),
+        ("language", "ar".into()),
+    ];
     volunteer.visibility = "neighbours".into();
-    let mut neighbour = staff(&format!("voisine@{DOMAIN}"), "Odette Voisine", &hash, &mut rng);
+    let mut neighbour = staff(
+        &format!("voisine@{DOMAIN}"),
+        "Odette Voisine",
+        &hash,
+        &mut rng,
+    );
     neighbour.memberships = vec![(voisins, "member"), (jardin, "member")];
     neighbour.birth_year = Some(1941);
-    neighbour.tags = vec![("interest", "regional-culture".into()), ("interest", "memory".into()), ("language", "fr".into())];
-    let staff_ids = db.seed_people(&[worker, worker2, coordinator, volunteer, neighbour]).await?;
+    neighbour.tags = vec![
+        ("interest", "regional-culture".into()),
+        ("interest", "memory".into()),
+        ("language", "fr".into()),
+    ];
+    let staff_ids = db
+        .seed_people(&[worker, worker2, coordinator, volunteer, neighbour])
+        .await?;
     let worker_id = staff_ids[0];
 
-    let bar = if progress { ProgressBar::new(MEMBERS as u64) } else { ProgressBar::hidden() };
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let bar = if progress {
+        ProgressBar::new(MEMBERS as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     bar.set_message("Seeding the neighbourhood");
     let mut batch = Vec::new();
     for n in 0..MEMBERS {
@@ -139,29 +208,65 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         let mut languages: Vec<&str> = vec!["fr"];
         languages.extend(pick(&mut rng, &LANGUAGES[1..], 2));
         let mut tags: Vec<(&'static str, String)> = Vec::new();
-        tags.extend(pick(&mut rng, SKILLS, 4).into_iter().map(|s| ("skill", s.to_owned())));
-        tags.extend(pick(&mut rng, INTERESTS, 4).into_iter().map(|s| ("interest", s.to_owned())));
+        tags.extend(
+            pick(&mut rng, SKILLS, 4)
+                .into_iter()
+                .map(|s| ("skill", s.to_owned())),
+        );
+        tags.extend(
+            pick(&mut rng, INTERESTS, 4)
+                .into_iter()
+                .map(|s| ("interest", s.to_owned())),
+        );
         tags.extend(languages.into_iter().map(|s| ("language", s.to_owned())));
         let mut memberships = Vec::new();
         for (org, share) in [(voisins, 0.35), (visites, 0.12), (cse, 0.08), (jardin, 0.1)] {
             if rng.gen_bool(share) {
-                memberships.push((org, if rng.gen_bool(0.15) { "volunteer" } else { "member" }));
+                memberships.push((
+                    org,
+                    if rng.gen_bool(0.15) {
+                        "volunteer"
+                    } else {
+                        "member"
+                    },
+                ));
             }
         }
         if accompanied {
             memberships.push((ccas, "member"));
         }
-        let login = if n == 0 { PIN_LOGIN.to_owned() } else { format!("{}-{n:04}", entraide_core::credentials::Login::generate(first).as_str().split('-').next().unwrap_or("membre")) };
+        let login = if n == 0 {
+            PIN_LOGIN.to_owned()
+        } else {
+            format!(
+                "{}-{n:04}",
+                entraide_core::credentials::Login::generate(first)
+                    .as_str()
+                    .split('-')
+                    .next()
+                    .unwrap_or("membre")
+            )
+        };
         batch.push(SeedPerson {
             email: (!accompanied).then(|| format!("{}.{}.{n}@{DOMAIN}", slug(first), slug(last))),
             password_hash: (!accompanied).then(|| hash.clone()),
             login: accompanied.then_some(login),
             pin_hash: accompanied.then(|| pin_hash.clone()),
             registered_by: accompanied.then_some(worker_id),
-            display_name: if accompanied { first.to_owned() } else { format!("{first} {}.", last.chars().next().unwrap_or('X')) },
+            display_name: if accompanied {
+                first.to_owned()
+            } else {
+                format!("{first} {}.", last.chars().next().unwrap_or('X'))
+            },
             bio: BIOS[rng.gen_range(0..BIOS.len())].to_owned(),
-            locale: if rng.gen_bool(0.9) { "fr".into() } else { "en".into() },
-            visibility: ["neighbours", "organisations", "organisations", "hidden"][rng.gen_range(0..4)].to_owned(),
+            locale: if rng.gen_bool(0.9) {
+                "fr".into()
+            } else {
+                "en".into()
+            },
+            visibility: ["neighbours", "organisations", "organisations", "hidden"]
+                [rng.gen_range(0..4)]
+            .to_owned(),
             birth_year: Some(rng.gen_range(1935..2008)),
             home: Some(near_centre(&mut rng)),
             availability: rng.gen_range(0..(1_i64 << 21)),
@@ -186,5 +291,10 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
 
 /// Lower-case ASCII letters of a name, for demo email addresses.
 fn slug(name: &str) -> String {
-    entraide_core::credentials::Login::generate(name).as_str().split('-').next().unwrap_or("membre").to_owned()
+    entraide_core::credentials::Login::generate(name)
+        .as_str()
+        .split('-')
+        .next()
+        .unwrap_or("membre")
+        .to_owned()
 }

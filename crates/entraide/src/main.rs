@@ -14,7 +14,11 @@ use settings::Settings;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "entraide", version, about = "Entraide: neighbours helping neighbours")]
+#[command(
+    name = "entraide",
+    version,
+    about = "Entraide: neighbours helping neighbours"
+)]
 struct Cli {
     /// A TOML settings file (environment variables override it).
     #[arg(long, global = true, env = "ENTRAIDE_CONFIG")]
@@ -45,7 +49,10 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
+        )
         .init();
     let cli = Cli::parse();
     match run(cli).await {
@@ -67,11 +74,21 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo => seed_demo(&db).await,
         Command::GrantAdmin { email } => {
-            let user = db.user_by_email(&email.trim().to_lowercase()).await.map_err(|_| format!("no account uses {email}"))?;
-            db.set_platform_admin(user.id, true).await.map_err(|e| e.to_string())?;
-            db.audit(entraide_store::audit::NewAudit { event: "role-changed", subject_id: Some(user.id), detail: "platform admin (command line)", ..Default::default() })
+            let user = db
+                .user_by_email(&email.trim().to_lowercase())
+                .await
+                .map_err(|_| format!("no account uses {email}"))?;
+            db.set_platform_admin(user.id, true)
                 .await
                 .map_err(|e| e.to_string())?;
+            db.audit(entraide_store::audit::NewAudit {
+                event: "role-changed",
+                subject_id: Some(user.id),
+                detail: "platform admin (command line)",
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| e.to_string())?;
             println!("{email} is now a platform administrator.");
             Ok(())
         }
@@ -86,15 +103,23 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 /// Creates the data folder, connects and migrates, with one clear sentence on failure.
 async fn open(settings: &Settings) -> Result<Db, String> {
-    std::fs::create_dir_all(&settings.web.data_dir)
-        .map_err(|e| format!("cannot create the data folder {}: {e}", settings.web.data_dir.display()))?;
-    let db = Db::connect(&settings.database_url).await.map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&settings.web.data_dir).map_err(|e| {
+        format!(
+            "cannot create the data folder {}: {e}",
+            settings.web.data_dir.display()
+        )
+    })?;
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     Ok(db)
 }
 
 async fn seed_demo(db: &Db) -> Result<(), String> {
-    let seeded = demo::seed(db, true).await.map_err(|e| format!("could not seed the demo: {e}"))?;
+    let seeded = demo::seed(db, true)
+        .await
+        .map_err(|e| format!("could not seed the demo: {e}"))?;
     if !seeded {
         println!("The demo neighbourhood is already there.");
     }
@@ -103,13 +128,19 @@ async fn seed_demo(db: &Db) -> Result<(), String> {
 }
 
 async fn serve(settings: Settings, db: Db) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(settings.bind).await.map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let state = AppState::new(db.clone(), settings.web);
     entraide_web::spawn_background(&state);
-    let app = entraide_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        entraide_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!(address = %settings.bind, "Entraide is listening");
     println!("Entraide is running at http://{}", settings.bind);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())?;
     db.close().await;
     Ok(())
 }

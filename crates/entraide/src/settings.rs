@@ -45,66 +45,113 @@ pub const DEFAULT_GEOCODER: &str = "https://api-adresse.data.gouv.fr/";
 
 impl Settings {
     /// Builds the settings from the file (if any) and `env` (a lookup, so tests can pass their own).
-    pub fn load(file: Option<&std::path::Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
         let from_file: FileSettings = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the settings file {}: {e}", path.display()))?;
-                toml::from_str(&text).map_err(|e| format!("the settings file {} is not valid: {}", path.display(), e.message()))?
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    format!("cannot read the settings file {}: {e}", path.display())
+                })?;
+                toml::from_str(&text).map_err(|e| {
+                    format!(
+                        "the settings file {} is not valid: {}",
+                        path.display(),
+                        e.message()
+                    )
+                })?
             }
             None => FileSettings::default(),
         };
         let get = |name: &str| env(&format!("ENTRAIDE_{name}")).filter(|v| !v.trim().is_empty());
-        let data_dir = get("DATA_DIR").map(PathBuf::from).or(from_file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = get("DATA_DIR")
+            .map(PathBuf::from)
+            .or(from_file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
         let database_url = get("DATABASE_URL")
             .or(from_file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("entraide.db").display()));
-        let bind_text = get("BIND").or(from_file.bind).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let bind: SocketAddr = bind_text.parse().map_err(|_| format!("ENTRAIDE_BIND is not an address and port: {bind_text}"))?;
-        let base_text = get("BASE_URL").or(from_file.base_url).unwrap_or_else(|| format!("http://{bind}"));
-        let base_url = Url::parse(&base_text).map_err(|e| format!("ENTRAIDE_BASE_URL is not a valid URL ({e}): {base_text}"))?;
+        let bind_text = get("BIND")
+            .or(from_file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind: SocketAddr = bind_text
+            .parse()
+            .map_err(|_| format!("ENTRAIDE_BIND is not an address and port: {bind_text}"))?;
+        let base_text = get("BASE_URL")
+            .or(from_file.base_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = Url::parse(&base_text)
+            .map_err(|e| format!("ENTRAIDE_BASE_URL is not a valid URL ({e}): {base_text}"))?;
         let geocoder_text = match env("ENTRAIDE_GEOCODER_URL") {
             Some(value) => value,
-            None => from_file.geocoder_url.unwrap_or_else(|| DEFAULT_GEOCODER.to_owned()),
+            None => from_file
+                .geocoder_url
+                .unwrap_or_else(|| DEFAULT_GEOCODER.to_owned()),
         };
         let geocoder_url = match geocoder_text.trim() {
             "" => None,
-            text => Some(Url::parse(text).map_err(|e| format!("ENTRAIDE_GEOCODER_URL is not a valid URL ({e})"))?),
+            text => Some(
+                Url::parse(text)
+                    .map_err(|e| format!("ENTRAIDE_GEOCODER_URL is not a valid URL ({e})"))?,
+            ),
         };
         let grace = match get("DELETION_GRACE_DAYS") {
-            Some(text) => text.parse().map_err(|_| "ENTRAIDE_DELETION_GRACE_DAYS must be a number of days".to_owned())?,
+            Some(text) => text
+                .parse()
+                .map_err(|_| "ENTRAIDE_DELETION_GRACE_DAYS must be a number of days".to_owned())?,
             None => from_file.deletion_grace_days.unwrap_or(30),
         };
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         Ok(Self {
             database_url,
             bind,
-            web: WebConfig { base_url, data_dir, smtp, geocoder_url, deletion_grace_days: grace.max(0) },
+            web: WebConfig {
+                base_url,
+                data_dir,
+                smtp,
+                geocoder_url,
+                deletion_grace_days: grace.max(0),
+            },
         })
     }
 }
 
-fn smtp_settings(file: FileSmtp, get: &impl Fn(&str) -> Option<String>) -> Result<Option<SmtpConfig>, String> {
+fn smtp_settings(
+    file: FileSmtp,
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SmtpConfig>, String> {
     let Some(host) = get("SMTP_HOST").or(file.host) else {
         return Ok(None);
     };
     let port = match get("SMTP_PORT") {
-        Some(text) => text.parse().map_err(|_| "ENTRAIDE_SMTP_PORT must be a port number".to_owned())?,
+        Some(text) => text
+            .parse()
+            .map_err(|_| "ENTRAIDE_SMTP_PORT must be a port number".to_owned())?,
         None => file.port.unwrap_or(587),
     };
     let security = match get("SMTP_SECURITY").as_deref() {
         Some("none") => SmtpSecurity::None,
         Some("starttls") => SmtpSecurity::Starttls,
         Some("tls") => SmtpSecurity::Tls,
-        Some(other) => return Err(format!("ENTRAIDE_SMTP_SECURITY must be none, starttls or tls, not {other}")),
+        Some(other) => {
+            return Err(format!(
+                "ENTRAIDE_SMTP_SECURITY must be none, starttls or tls, not {other}"
+            ));
+        }
         None => file.security.unwrap_or(SmtpSecurity::Starttls),
     };
-    let from = get("SMTP_FROM").or(file.from).unwrap_or_else(|| format!("Entraide <no-reply@{host}>"));
+    let from = get("SMTP_FROM")
+        .or(file.from)
+        .unwrap_or_else(|| format!("Entraide <no-reply@{host}>"));
     Ok(Some(SmtpConfig {
         host,
         port,
         security,
         username: get("SMTP_USERNAME").or(file.username),
-        password: get("SMTP_PASSWORD").map(SecretString::from).or(file.password),
+        password: get("SMTP_PASSWORD")
+            .map(SecretString::from)
+            .or(file.password),
         from,
     }))
 }
@@ -116,7 +163,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -132,24 +182,38 @@ mod tests {
 
     #[test]
     fn environment_beats_file_beats_defaults() -> Result<(), String> {
-        let path = std::env::temp_dir().join(format!("entraide-settings-{}.toml", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("entraide-settings-{}.toml", std::process::id()));
         std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://file.db\"\n[smtp]\nhost = \"mail.example.org\"\npassword = \"hunter22\"\n")
             .map_err(|e| e.to_string())?;
-        let s = Settings::load(Some(&path), env(&[("ENTRAIDE_DATABASE_URL", "postgres://u@h/db"), ("ENTRAIDE_SMTP_PORT", "2525")]))?;
+        let s = Settings::load(
+            Some(&path),
+            env(&[
+                ("ENTRAIDE_DATABASE_URL", "postgres://u@h/db"),
+                ("ENTRAIDE_SMTP_PORT", "2525"),
+            ]),
+        )?;
         assert_eq!(s.database_url, "postgres://u@h/db");
         assert_eq!(s.bind.port(), 9000);
         let smtp = s.web.smtp.ok_or("smtp")?;
         assert_eq!((smtp.host.as_str(), smtp.port), ("mail.example.org", 2525));
-        assert!(!format!("{:?}", smtp.password).contains("hunter22"), "secrets never print");
+        assert!(
+            !format!("{:?}", smtp.password).contains("hunter22"),
+            "secrets never print"
+        );
         let _ = std::fs::remove_file(path);
         Ok(())
     }
 
     #[test]
     fn bad_values_give_one_sentence() {
-        let err = Settings::load(None, env(&[("ENTRAIDE_BIND", "nowhere")])).err().unwrap_or_default();
+        let err = Settings::load(None, env(&[("ENTRAIDE_BIND", "nowhere")]))
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("ENTRAIDE_BIND"), "{err}");
-        let err = Settings::load(None, env(&[("ENTRAIDE_BASE_URL", "not a url")])).err().unwrap_or_default();
+        let err = Settings::load(None, env(&[("ENTRAIDE_BASE_URL", "not a url")]))
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("ENTRAIDE_BASE_URL"), "{err}");
     }
 }

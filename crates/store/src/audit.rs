@@ -55,7 +55,11 @@ impl Db {
     }
 
     /// What happened to or was done by a person, newest first.
-    pub async fn audit_about(&self, user_id: i64, page: Page) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn audit_about(
+        &self,
+        user_id: i64,
+        page: Page,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let sql = format!(
             "{ENTRY_SELECT} WHERE a.subject_id = $1 OR (a.actor_id = $1 AND a.subject_id IS NULL) \
              ORDER BY a.id DESC LIMIT $2 OFFSET $3"

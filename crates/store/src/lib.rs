@@ -27,7 +27,10 @@ pub struct Page {
 impl Page {
     /// Page numbers start at 1; sizes are kept between 1 and 100.
     pub fn new(number: i64, size: i64) -> Self {
-        Self { number: number.max(1), size: size.clamp(1, 100) }
+        Self {
+            number: number.max(1),
+            size: size.clamp(1, 100),
+        }
     }
     pub fn offset(self) -> i64 {
         (self.number - 1) * self.size

@@ -70,30 +70,49 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn update_organisation(&self, id: i64, name: &str, kind: &str, description: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE organisations SET name = $1, kind = $2, description = $3 WHERE id = $4")
-            .bind(name)
-            .bind(kind)
-            .bind(description)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    pub async fn update_organisation(
+        &self,
+        id: i64,
+        name: &str,
+        kind: &str,
+        description: &str,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE organisations SET name = $1, kind = $2, description = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(kind)
+        .bind(description)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     pub async fn organisation(&self, id: i64) -> Result<Organisation, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.id = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn organisation_by_name(&self, name: &str) -> Result<Organisation, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.name = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(name).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// All organisations, by name, one page at a time.
     pub async fn organisations(&self, page: Page) -> Result<Vec<Organisation>, StoreError> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations o ORDER BY o.name LIMIT $1 OFFSET $2");
+        let sql =
+            format!("SELECT {ORG_COLUMNS} FROM organisations o ORDER BY o.name LIMIT $1 OFFSET $2");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(page.size)
             .bind(page.offset())
@@ -102,22 +121,30 @@ impl Db {
     }
 
     /// The organisations a person belongs to, with their role in each.
-    pub async fn memberships_of(&self, user_id: i64) -> Result<Vec<(Organisation, String)>, StoreError> {
+    pub async fn memberships_of(
+        &self,
+        user_id: i64,
+    ) -> Result<Vec<(Organisation, String)>, StoreError> {
         let sql = format!(
             "SELECT {ORG_COLUMNS}, m0.role AS role FROM organisations o \
              JOIN memberships m0 ON m0.org_id = o.id WHERE m0.user_id = $1 ORDER BY o.name"
         );
-        let rows: Vec<OrgWithRole> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(&self.pool).await?;
+        let rows: Vec<OrgWithRole> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|r| (r.org, r.role)).collect())
     }
 
     /// A person's role in an organisation, if they are a member.
     pub async fn role_in(&self, org_id: i64, user_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(org_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn members(&self, org_id: i64, page: Page) -> Result<Vec<Member>, StoreError> {
@@ -134,7 +161,12 @@ impl Db {
     }
 
     /// Adds a member, or changes the role of an existing one.
-    pub async fn set_membership(&self, org_id: i64, user_id: i64, role: &str) -> Result<(), StoreError> {
+    pub async fn set_membership(
+        &self,
+        org_id: i64,
+        user_id: i64,
+        role: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
@@ -149,7 +181,12 @@ impl Db {
     }
 
     /// Adds a member unless they already belong; returns whether they were added.
-    pub async fn join_organisation(&self, org_id: i64, user_id: i64, role: &str) -> Result<bool, StoreError> {
+    pub async fn join_organisation(
+        &self,
+        org_id: i64,
+        user_id: i64,
+        role: &str,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (org_id, user_id) DO NOTHING",
@@ -169,15 +206,21 @@ impl Db {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// How many admins an organisation has (the last one cannot leave).
     pub async fn admin_count(&self, org_id: i64) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'")
-            .bind(org_id)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'",
+        )
+        .bind(org_id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// True when `worker` holds a social-work or admin role in an
@@ -194,7 +237,13 @@ impl Db {
         Ok(count > 0)
     }
 
-    pub async fn create_invitation(&self, org_id: i64, digest: &str, role: &str, created_by: i64) -> Result<i64, StoreError> {
+    pub async fn create_invitation(
+        &self,
+        org_id: i64,
+        digest: &str,
+        role: &str,
+        created_by: i64,
+    ) -> Result<i64, StoreError> {
         let at = now();
         Ok(sqlx::query_scalar(
             "INSERT INTO invitations (org_id, token_hash, role, created_by, created_at, expires_at) \
@@ -234,7 +283,10 @@ impl Db {
     }
 
     pub async fn count_invitation_use(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE invitations SET uses = uses + 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE invitations SET uses = uses + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -244,7 +296,11 @@ impl Db {
             .bind(org_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }
 

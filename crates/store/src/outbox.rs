@@ -21,7 +21,13 @@ pub const MAX_ATTEMPTS: i64 = 8;
 const CLAIM_SECONDS: i64 = 120;
 
 impl Db {
-    pub async fn enqueue_email(&self, to: &str, subject: &str, text: &str, html: &str) -> Result<i64, StoreError> {
+    pub async fn enqueue_email(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+    ) -> Result<i64, StoreError> {
         let at = now();
         Ok(sqlx::query_scalar(
             "INSERT INTO outbox_emails (to_address, subject, body_text, body_html, created_at, next_attempt_at) \
@@ -71,7 +77,12 @@ impl Db {
     }
 
     /// Schedules another attempt with exponential backoff (30 s, 1 min, 2 min…).
-    pub async fn mark_email_failed(&self, id: i64, attempts: i64, error: &str) -> Result<(), StoreError> {
+    pub async fn mark_email_failed(
+        &self,
+        id: i64,
+        attempts: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
         let delay = 30_i64 << attempts.clamp(0, 12);
         sqlx::query("UPDATE outbox_emails SET next_attempt_at = $1, locked_until = 0, last_error = $2 WHERE id = $3")
             .bind(now() + delay)
@@ -84,8 +95,10 @@ impl Db {
 
     /// Messages not yet sent, for tests and the administration.
     pub async fn pending_email_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE sent_at IS NULL")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox_emails WHERE sent_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

@@ -34,7 +34,11 @@ pub struct Tags {
 
 impl Db {
     /// Replaces the profile's fields and tags in one transaction.
-    pub async fn update_profile(&self, user_id: i64, update: &ProfileUpdate<'_>) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        user_id: i64,
+        update: &ProfileUpdate<'_>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET display_name = $1, bio = $2, visibility = $3, availability = $4 WHERE id = $5",
@@ -46,7 +50,10 @@ impl Db {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM user_tags WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM user_tags WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         let groups: [(&str, &[String], bool); 4] = [
             ("skill", update.skills, false),
             ("interest", update.interests, false),
@@ -72,11 +79,12 @@ impl Db {
     }
 
     pub async fn tags(&self, user_id: i64) -> Result<Tags, StoreError> {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT kind, value, free FROM user_tags WHERE user_id = $1 ORDER BY kind, value")
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, value, free FROM user_tags WHERE user_id = $1 ORDER BY kind, value",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
         let mut tags = Tags::default();
         for (kind, value, free) in rows {
             match (kind.as_str(), free != 0) {
@@ -104,7 +112,11 @@ impl Db {
 
     /// Records the stored photo's file name; returns the previous one so the
     /// caller can remove it.
-    pub async fn set_photo(&self, user_id: i64, photo: Option<&str>) -> Result<Option<String>, StoreError> {
+    pub async fn set_photo(
+        &self,
+        user_id: i64,
+        photo: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let previous: Option<String> = sqlx::query_scalar("SELECT photo FROM users WHERE id = $1")
             .bind(user_id)
@@ -120,7 +132,11 @@ impl Db {
     }
 
     /// True when `viewer` and `person` share at least one organisation.
-    pub async fn share_an_organisation(&self, viewer: i64, person: i64) -> Result<bool, StoreError> {
+    pub async fn share_an_organisation(
+        &self,
+        viewer: i64,
+        person: i64,
+    ) -> Result<bool, StoreError> {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM memberships a JOIN memberships b ON a.org_id = b.org_id \
              WHERE a.user_id = $1 AND b.user_id = $2",

@@ -25,7 +25,9 @@ pub async fn fresh_postgres() -> Result<Option<Db>, StoreError> {
     };
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = Db::connect(&base).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin.pool).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin.pool)
+        .await?;
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
     let db = Db::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await?;

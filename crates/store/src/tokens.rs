@@ -52,30 +52,46 @@ impl Db {
 
     /// The person behind a live session.
     pub async fn session_user(&self, digest: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(digest)
-            .bind(now())
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(digest)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn delete_session(&self, digest: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(digest).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(digest)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Signs a person out everywhere (after a password reset, for example).
     pub async fn delete_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now()).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
-    pub async fn create_api_token(&self, user_id: i64, name: &str, digest: &str) -> Result<i64, StoreError> {
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        digest: &str,
+    ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -90,11 +106,12 @@ impl Db {
     /// The owner of an API token; records when it was last used (at most
     /// once a minute, to keep reads cheap).
     pub async fn api_token_user(&self, digest: &str) -> Result<i64, StoreError> {
-        let (id, user_id, last): (i64, i64, Option<i64>) =
-            sqlx::query_as("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1")
-                .bind(digest)
-                .fetch_one(&self.pool)
-                .await?;
+        let (id, user_id, last): (i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(digest)
+        .fetch_one(&self.pool)
+        .await?;
         let at = now();
         if last.is_none_or(|last| at - last > 60) {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
@@ -122,10 +139,19 @@ impl Db {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
-    pub async fn create_email_token(&self, digest: &str, user_id: i64, purpose: EmailPurpose) -> Result<(), StoreError> {
+    pub async fn create_email_token(
+        &self,
+        digest: &str,
+        user_id: i64,
+        purpose: EmailPurpose,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(digest)
             .bind(user_id)
@@ -139,7 +165,11 @@ impl Db {
     /// Uses a single-use link: returns its person, or `NotFound` when the
     /// link is unknown, expired, already used or meant for something else.
     /// The update is one statement, so two clicks cannot both succeed.
-    pub async fn consume_email_token(&self, digest: &str, purpose: EmailPurpose) -> Result<i64, StoreError> {
+    pub async fn consume_email_token(
+        &self,
+        digest: &str,
+        purpose: EmailPurpose,
+    ) -> Result<i64, StoreError> {
         let at = now();
         Ok(sqlx::query_scalar(
             "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
@@ -153,7 +183,11 @@ impl Db {
     }
 
     /// Checks a link without using it (to show the reset form).
-    pub async fn peek_email_token(&self, digest: &str, purpose: EmailPurpose) -> Result<i64, StoreError> {
+    pub async fn peek_email_token(
+        &self,
+        digest: &str,
+        purpose: EmailPurpose,
+    ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT user_id FROM email_tokens WHERE token_hash = $1 AND purpose = $2 \
              AND used_at IS NULL AND expires_at > $3",

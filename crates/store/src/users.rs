@@ -84,7 +84,10 @@ impl Db {
     }
 
     /// Creates a login + PIN account; `Conflict` when the login is taken.
-    pub async fn create_accompanied_user(&self, person: &AccompaniedPerson<'_>) -> Result<i64, StoreError> {
+    pub async fn create_accompanied_user(
+        &self,
+        person: &AccompaniedPerson<'_>,
+    ) -> Result<i64, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -103,7 +106,10 @@ impl Db {
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// The person behind a live session, in one query (this runs on every
@@ -113,32 +119,49 @@ impl Db {
             "SELECT {USER_COLUMNS} FROM users WHERE id = \
              (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(digest).bind(now()).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(digest)
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email).fetch_one(&self.pool).await?)
-    }
-
-    pub async fn user_by_login(&self, login: &str) -> Result<User, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(login).fetch_one(&self.pool).await?)
-    }
-
-    /// The stored password hash of an email account, if any.
-    pub async fn password_hash_by_email(&self, email: &str) -> Result<(i64, Option<String>), StoreError> {
-        Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(email)
             .fetch_one(&self.pool)
             .await?)
     }
 
-    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user_id)
+    pub async fn user_by_login(&self, login: &str) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(login)
             .fetch_one(&self.pool)
             .await?)
+    }
+
+    /// The stored password hash of an email account, if any.
+    pub async fn password_hash_by_email(
+        &self,
+        email: &str,
+    ) -> Result<(i64, Option<String>), StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
@@ -151,11 +174,13 @@ impl Db {
     }
 
     pub async fn mark_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
-            .bind(now())
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+        )
+        .bind(now())
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -170,10 +195,12 @@ impl Db {
     }
 
     pub async fn pin_account(&self, login: &str) -> Result<PinAccount, StoreError> {
-        Ok(sqlx::query_as("SELECT id, pin_hash, pin_failures, pin_locked FROM users WHERE login = $1")
-            .bind(login)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, pin_hash, pin_failures, pin_locked FROM users WHERE login = $1",
+        )
+        .bind(login)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Records a wrong PIN in one statement (no lost update under
@@ -199,7 +226,11 @@ impl Db {
     }
 
     /// Unlocks a PIN account, optionally with a new PIN.
-    pub async fn unlock_pin(&self, user_id: i64, new_pin_hash: Option<&str>) -> Result<(), StoreError> {
+    pub async fn unlock_pin(
+        &self,
+        user_id: i64,
+        new_pin_hash: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE users SET pin_failures = 0, pin_locked = 0, \
              pin_hash = COALESCE($1, pin_hash) WHERE id = $2",
@@ -237,7 +268,10 @@ impl Db {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

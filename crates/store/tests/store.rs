@@ -1,7 +1,7 @@
 //! Every store function against every configured backend.
 
-use entraide_store::testing::backends;
 use entraide_store::profiles::{Home, ProfileUpdate};
+use entraide_store::testing::backends;
 use entraide_store::tokens::EmailPurpose;
 use entraide_store::users::AccompaniedPerson;
 use entraide_store::{Db, Page, StoreError};
@@ -15,22 +15,35 @@ async fn person(db: &Db, email: &str) -> Result<i64, StoreError> {
 #[tokio::test]
 async fn migrations_exist_for_both_backends() {
     let names = |dir: &str| {
-        let mut files: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-            .unwrap_or_default();
+        let mut files: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
         files.sort();
         files
     };
     let sqlite = names("sqlite");
     assert!(!sqlite.is_empty());
-    assert_eq!(sqlite, names("postgres"), "every migration needs a twin for the other backend");
+    assert_eq!(
+        sqlite,
+        names("postgres"),
+        "every migration needs a twin for the other backend"
+    );
 }
 
 #[tokio::test]
 async fn accounts_by_email_are_unique() -> TestResult {
     for db in backends().await? {
         let id = person(&db, "lea@example.fr").await?;
-        assert!(matches!(person(&db, "lea@example.fr").await, Err(StoreError::Conflict)));
+        assert!(matches!(
+            person(&db, "lea@example.fr").await,
+            Err(StoreError::Conflict)
+        ));
         let user = db.user_by_email("lea@example.fr").await?;
         assert_eq!(user.id, id);
         assert!(!user.platform_admin && !user.pin_locked);
@@ -78,21 +91,40 @@ async fn sessions_tokens_and_single_use_links() -> TestResult {
         db.create_session("digest", id).await?;
         assert_eq!(db.session_user("digest").await?, id);
         db.delete_session("digest").await?;
-        assert!(matches!(db.session_user("digest").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            db.session_user("digest").await,
+            Err(StoreError::NotFound)
+        ));
 
         let token = db.create_api_token(id, "phone", "tokdigest").await?;
         assert_eq!(db.api_token_user("tokdigest").await?, id);
         assert_eq!(db.api_tokens(id).await?.len(), 1);
         assert!(db.api_tokens(id).await?[0].last_used_at.is_some());
-        assert!(matches!(db.revoke_api_token(id + 1, token).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            db.revoke_api_token(id + 1, token).await,
+            Err(StoreError::NotFound)
+        ));
         db.revoke_api_token(id, token).await?;
         assert!(db.api_token_user("tokdigest").await.is_err());
 
-        db.create_email_token("link", id, EmailPurpose::Reset).await?;
-        assert!(db.consume_email_token("link", EmailPurpose::Verify).await.is_err());
+        db.create_email_token("link", id, EmailPurpose::Reset)
+            .await?;
+        assert!(
+            db.consume_email_token("link", EmailPurpose::Verify)
+                .await
+                .is_err()
+        );
         assert_eq!(db.peek_email_token("link", EmailPurpose::Reset).await?, id);
-        assert_eq!(db.consume_email_token("link", EmailPurpose::Reset).await?, id);
-        assert!(db.consume_email_token("link", EmailPurpose::Reset).await.is_err(), "single use");
+        assert_eq!(
+            db.consume_email_token("link", EmailPurpose::Reset).await?,
+            id
+        );
+        assert!(
+            db.consume_email_token("link", EmailPurpose::Reset)
+                .await
+                .is_err(),
+            "single use"
+        );
     }
     Ok(())
 }
@@ -102,12 +134,21 @@ async fn organisations_members_and_invitations() -> TestResult {
     for db in backends().await? {
         let admin = person(&db, "admin@example.fr").await?;
         let other = person(&db, "other@example.fr").await?;
-        let org = db.create_organisation("Les Voisins", "association", "", admin).await?;
-        assert!(matches!(db.create_organisation("Les Voisins", "collective", "", other).await, Err(StoreError::Conflict)));
+        let org = db
+            .create_organisation("Les Voisins", "association", "", admin)
+            .await?;
+        assert!(matches!(
+            db.create_organisation("Les Voisins", "collective", "", other)
+                .await,
+            Err(StoreError::Conflict)
+        ));
         assert_eq!(db.role_in(org, admin).await?, Some("admin".into()));
         assert_eq!(db.role_in(org, other).await?, None);
         assert!(db.join_organisation(org, other, "volunteer").await?);
-        assert!(!db.join_organisation(org, other, "member").await?, "joining twice changes nothing");
+        assert!(
+            !db.join_organisation(org, other, "member").await?,
+            "joining twice changes nothing"
+        );
         assert_eq!(db.role_in(org, other).await?, Some("volunteer".into()));
         db.set_membership(org, other, "coordinator").await?;
         assert_eq!(db.organisation(org).await?.member_count, 2);
@@ -125,7 +166,10 @@ async fn organisations_members_and_invitations() -> TestResult {
         db.revoke_invitation(org, invitation).await?;
         assert!(db.invitation("inv").await.is_err());
         db.remove_member(org, other).await?;
-        assert!(matches!(db.remove_member(org, other).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            db.remove_member(org, other).await,
+            Err(StoreError::NotFound)
+        ));
     }
     Ok(())
 }
@@ -150,9 +194,25 @@ async fn profiles_keep_tags_and_an_exact_private_home() -> TestResult {
         assert_eq!(tags.skills, vec!["cooking".to_owned(), "diy".to_owned()]);
         assert_eq!(tags.languages, vec!["fr".to_owned(), "fsl".to_owned()]);
         assert_eq!(tags.free_tags, vec!["vélo".to_owned()]);
-        db.set_home(id, Some(&Home { label: Some("1 rue X"), lat: 48.86, lng: 2.37, cell: 42 })).await?;
+        db.set_home(
+            id,
+            Some(&Home {
+                label: Some("1 rue X"),
+                lat: 48.86,
+                lng: 2.37,
+                cell: 42,
+            }),
+        )
+        .await?;
         let user = db.user(id).await?;
-        assert_eq!((user.display_name.as_str(), user.availability, user.home_cell), ("Léa M.", 5, Some(42)));
+        assert_eq!(
+            (
+                user.display_name.as_str(),
+                user.availability,
+                user.home_cell
+            ),
+            ("Léa M.", 5, Some(42))
+        );
         assert_eq!(user.home_lat, Some(48.86));
         assert_eq!(db.set_photo(id, Some("a.jpg")).await?, None);
         assert_eq!(db.set_photo(id, None).await?, Some("a.jpg".into()));
@@ -164,28 +224,65 @@ async fn profiles_keep_tags_and_an_exact_private_home() -> TestResult {
 async fn audit_outbox_admin_and_deletion() -> TestResult {
     for db in backends().await? {
         let id = person(&db, "x@example.fr").await?;
-        db.audit(entraide_store::audit::NewAudit { event: "login", actor_id: Some(id), ..Default::default() }).await?;
-        db.audit(entraide_store::audit::NewAudit { event: "pin-unlocked", subject_id: Some(id), ..Default::default() }).await?;
+        db.audit(entraide_store::audit::NewAudit {
+            event: "login",
+            actor_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
+        db.audit(entraide_store::audit::NewAudit {
+            event: "pin-unlocked",
+            subject_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
         assert_eq!(db.audit_about(id, Page::new(1, 10)).await?.len(), 2);
-        assert_eq!(db.audit_entries(Page::new(1, 10)).await?[0].event, "pin-unlocked");
+        assert_eq!(
+            db.audit_entries(Page::new(1, 10)).await?[0].event,
+            "pin-unlocked"
+        );
 
-        db.enqueue_email("x@example.fr", "Hi", "text", "<p>html</p>").await?;
+        db.enqueue_email("x@example.fr", "Hi", "text", "<p>html</p>")
+            .await?;
         let claimed = db.claim_emails(10).await?;
         assert_eq!(claimed.len(), 1);
-        assert!(db.claim_emails(10).await?.is_empty(), "claimed messages are not claimed twice");
-        db.mark_email_failed(claimed[0].id, claimed[0].attempts, "down").await?;
-        assert!(db.claim_emails(10).await?.is_empty(), "retries wait for their backoff");
+        assert!(
+            db.claim_emails(10).await?.is_empty(),
+            "claimed messages are not claimed twice"
+        );
+        db.mark_email_failed(claimed[0].id, claimed[0].attempts, "down")
+            .await?;
+        assert!(
+            db.claim_emails(10).await?.is_empty(),
+            "retries wait for their backoff"
+        );
         db.mark_email_sent(claimed[0].id).await?;
         assert_eq!(db.pending_email_count().await?, 0);
 
         assert_eq!(db.people("X@EX", Page::new(1, 10)).await?.len(), 1);
         assert_eq!(db.count_people().await?, 1);
         db.request_deletion(id).await?;
-        assert_eq!(db.purge_deleted_accounts(entraide_store::now() - 10).await?, 0, "grace period");
-        assert_eq!(db.purge_deleted_accounts(entraide_store::now() + 10).await?, 1);
+        assert_eq!(
+            db.purge_deleted_accounts(entraide_store::now() - 10)
+                .await?,
+            0,
+            "grace period"
+        );
+        assert_eq!(
+            db.purge_deleted_accounts(entraide_store::now() + 10)
+                .await?,
+            1
+        );
         let kept = db.audit_entries(Page::new(1, 10)).await?;
-        assert_eq!(kept.len(), 2, "the log keeps its entries, without the person");
-        assert!(kept.iter().all(|e| e.subject_id.is_none() && e.actor_id.is_none()));
+        assert_eq!(
+            kept.len(),
+            2,
+            "the log keeps its entries, without the person"
+        );
+        assert!(
+            kept.iter()
+                .all(|e| e.subject_id.is_none() && e.actor_id.is_none())
+        );
     }
     Ok(())
 }

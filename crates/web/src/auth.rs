@@ -53,7 +53,12 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> Header
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// Middleware: resolves the person and language and stores the [`Ctx`].
@@ -65,8 +70,14 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         match state.db.api_token_user(&digest).await {
             Ok(id) => state.db.user(id).await.ok(),
             Err(_) => {
-                let lang = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
-                let ctx = Ctx { lang: lang.unwrap_or_default(), ..Ctx::default() };
+                let lang = headers
+                    .get(ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language);
+                let ctx = Ctx {
+                    lang: lang.unwrap_or_default(),
+                    ..Ctx::default()
+                };
                 return crate::error::error_response(&AppError::Unauthorized, &ctx, true);
             }
         }
@@ -78,10 +89,24 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let lang = cookie(headers, LANG_COOKIE)
         .and_then(Lang::from_code)
         .or_else(|| user.as_ref().and_then(|u| Lang::from_code(&u.locale)))
-        .or_else(|| headers.get(ACCEPT_LANGUAGE)?.to_str().ok().and_then(Lang::from_accept_language))
+        .or_else(|| {
+            headers
+                .get(ACCEPT_LANGUAGE)?
+                .to_str()
+                .ok()
+                .and_then(Lang::from_accept_language)
+        })
         .unwrap_or_default();
-    let path = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    request.extensions_mut().insert(Ctx { user: user.map(Arc::new), lang, path });
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    request.extensions_mut().insert(Ctx {
+        user: user.map(Arc::new),
+        lang,
+        path,
+    });
     next.run(request).await
 }
 
@@ -117,7 +142,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PlatformAdmin {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        let actor = entraide_core::authz::Actor { platform_admin: signed_in.user.platform_admin, org_role: None };
+        let actor = entraide_core::authz::Actor {
+            platform_admin: signed_in.user.platform_admin,
+            org_role: None,
+        };
         if entraide_core::authz::allows(actor, entraide_core::authz::Action::AdministerPlatform) {
             Ok(Self(signed_in))
         } else {
@@ -133,7 +161,10 @@ mod tests {
     #[test]
     fn reads_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; lang=en; entraide_session=xyz"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; lang=en; entraide_session=xyz"),
+        );
         assert_eq!(cookie(&headers, "lang"), Some("en"));
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "missing"), None);

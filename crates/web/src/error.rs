@@ -113,7 +113,11 @@ impl IntoResponse for AppError {
 
 /// Middleware: gives every error response its body, in the request's language.
 pub async fn render(request: Request, next: Next) -> Response {
-    let ctx = request.extensions().get::<Ctx>().cloned().unwrap_or_default();
+    let ctx = request
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .unwrap_or_default();
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<AppError>().cloned() else {
@@ -142,7 +146,10 @@ pub fn error_response(error: &AppError, ctx: &Ctx, api: bool) -> Response {
         });
         let mut out = (error.status(), axum::Json(body)).into_response();
         if matches!(error, AppError::Unauthorized | AppError::BadCredentials) {
-            out.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            out.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         return out;
     }

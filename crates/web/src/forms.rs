@@ -18,12 +18,20 @@ pub struct FormData(pub Vec<(String, String)>);
 impl FormData {
     /// The first value of `name`, or "".
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn parse(body: &[u8]) -> Self {
@@ -43,7 +51,9 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         if !content_type.starts_with("application/x-www-form-urlencoded") {
             return Err(AppError::Malformed);
         }
-        let body = Bytes::from_request(request, state).await.map_err(|_| AppError::Malformed)?;
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::Malformed)?;
         Ok(Self::parse(&body))
     }
 }
@@ -55,7 +65,10 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(request, state).await.map(|j| Self(j.0)).map_err(|_| AppError::Malformed)
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|j| Self(j.0))
+            .map_err(|_| AppError::Malformed)
     }
 }
 
@@ -73,11 +86,17 @@ impl FormView {
     pub fn from_data(data: &FormData) -> Self {
         let mut values: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in &data.0 {
-            if !matches!(k.as_str(), "password" | "pin" | "new_password" | "current_password") {
+            if !matches!(
+                k.as_str(),
+                "password" | "pin" | "new_password" | "current_password"
+            ) {
                 values.entry(k.clone()).or_default().push(v.clone());
             }
         }
-        Self { values, ..Self::default() }
+        Self {
+            values,
+            ..Self::default()
+        }
     }
 
     pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -98,7 +117,8 @@ impl FormView {
                 for e in list {
                     let label = lang.t(&format!("field-{}", e.field.replace('_', "-")));
                     let message = field_message(lang, e);
-                    let text = lang.t_with("field-error", &[("label", label), ("message", message)]);
+                    let text =
+                        lang.t_with("field-error", &[("label", label), ("message", message)]);
                     self.errors.push((e.field.to_owned(), text));
                 }
             }
@@ -108,15 +128,24 @@ impl FormView {
     }
 
     pub fn value(&self, name: &str) -> &str {
-        self.values.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+        self.values
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     pub fn checked(&self, name: &str, value: &str) -> bool {
-        self.values.get(name).is_some_and(|v| v.iter().any(|x| x == value))
+        self.values
+            .get(name)
+            .is_some_and(|v| v.iter().any(|x| x == value))
     }
 
     pub fn error(&self, name: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.as_str())
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn errors(&self) -> &[(String, String)] {
@@ -139,7 +168,10 @@ pub fn refuse<P: axum::response::IntoResponse>(
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     match error {
-        AppError::Internal(_) | AppError::Unauthorized | AppError::Forbidden | AppError::NotFound => error.into_response(),
+        AppError::Internal(_)
+        | AppError::Unauthorized
+        | AppError::Forbidden
+        | AppError::NotFound => error.into_response(),
         error => {
             let view = FormView::from_data(form).with_error(&error, lang);
             (error.status(), page(view)).into_response()

@@ -60,16 +60,34 @@ impl Geocoder {
     /// The best match for `address`, or `None` when nothing matches.
     pub async fn search(&self, address: &str) -> Result<Option<Found>, GeocodeError> {
         let base = self.base.as_ref().ok_or(GeocodeError::Disabled)?;
-        let mut url = base.join("search/").map_err(|e| GeocodeError::Service(e.to_string()))?;
-        url.query_pairs_mut().append_pair("q", address).append_pair("limit", "1");
-        let response = self.client.get(url).send().await.map_err(|e| GeocodeError::Service(e.to_string()))?;
+        let mut url = base
+            .join("search/")
+            .map_err(|e| GeocodeError::Service(e.to_string()))?;
+        url.query_pairs_mut()
+            .append_pair("q", address)
+            .append_pair("limit", "1");
+        let response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| GeocodeError::Service(e.to_string()))?;
         if !response.status().is_success() {
-            return Err(GeocodeError::Service(format!("status {}", response.status())));
+            return Err(GeocodeError::Service(format!(
+                "status {}",
+                response.status()
+            )));
         }
-        let collection: Collection = response.json().await.map_err(|e| GeocodeError::Service(e.to_string()))?;
+        let collection: Collection = response
+            .json()
+            .await
+            .map_err(|e| GeocodeError::Service(e.to_string()))?;
         Ok(collection.features.into_iter().next().and_then(|f| {
             let (lng, lat) = f.geometry.coordinates;
-            Point::new(lat, lng).ok().map(|point| Found { label: f.properties.label, point })
+            Point::new(lat, lng).ok().map(|point| Found {
+                label: f.properties.label,
+                point,
+            })
         }))
     }
 }

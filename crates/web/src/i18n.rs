@@ -61,7 +61,9 @@ impl Lang {
             })
             .collect();
         choices.sort_by(|a, b| b.0.total_cmp(&a.0));
-        choices.into_iter().find_map(|(_, tag)| Self::from_code(tag))
+        choices
+            .into_iter()
+            .find_map(|(_, tag)| Self::from_code(tag))
     }
 
     fn id(self) -> &'static LanguageIdentifier {
@@ -83,15 +85,18 @@ impl Lang {
 
     /// The translation of `key` with named arguments.
     pub fn t_with(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone()))).collect();
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+            .collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
     /// A label from a taxonomy (`skill-diy`), falling back to the key itself
     /// for free tags.
     pub fn label(self, prefix: &str, key: &str) -> String {
-        self.try_t(&format!("{prefix}-{key}")).unwrap_or_else(|| key.to_owned())
+        self.try_t(&format!("{prefix}-{key}"))
+            .unwrap_or_else(|| key.to_owned())
     }
 
     /// A date (Unix seconds) written the way this language writes dates.
@@ -101,8 +106,16 @@ impl Lang {
         };
         let (year, month, day) = (at.year(), u8::from(at.month()), at.day());
         match self {
-            Self::Fr => format!("{day:02}/{month:02}/{year} {:02}:{:02}", at.hour(), at.minute()),
-            Self::En => format!("{year}-{month:02}-{day:02} {:02}:{:02}", at.hour(), at.minute()),
+            Self::Fr => format!(
+                "{day:02}/{month:02}/{year} {:02}:{:02}",
+                at.hour(),
+                at.minute()
+            ),
+            Self::En => format!(
+                "{year}-{month:02}-{day:02} {:02}:{:02}",
+                at.hour(),
+                at.minute()
+            ),
         }
     }
 }
@@ -113,17 +126,29 @@ mod tests {
 
     #[test]
     fn negotiates_languages() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("de;q=0.9,fr;q=0.5"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("fr;q=0.2, en;q=0.7"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de;q=0.9,fr;q=0.5"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0.2, en;q=0.7"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 
     #[test]
     fn both_languages_have_the_same_keys() {
         let keys = |lang: &str| {
-            let text = std::fs::read_to_string(format!("{}/i18n/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR")))
-                .unwrap_or_default();
+            let text = std::fs::read_to_string(format!(
+                "{}/i18n/{lang}/main.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap_or_default();
             let mut keys: Vec<String> = text
                 .lines()
                 .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
@@ -136,7 +161,10 @@ mod tests {
         assert!(fr.len() > 50);
         let missing_en: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
         let missing_fr: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
-        assert!(missing_en.is_empty() && missing_fr.is_empty(), "en lacks {missing_en:?}, fr lacks {missing_fr:?}");
+        assert!(
+            missing_en.is_empty() && missing_fr.is_empty(),
+            "en lacks {missing_en:?}, fr lacks {missing_fr:?}"
+        );
     }
 
     #[test]

@@ -41,12 +41,18 @@ pub fn app(state: AppState) -> Router {
         // Innermost first: errors get their body in the request's language,
         // which `auth::resolve` (outside it) has worked out.
         .layer(axum::middleware::from_fn(error::render))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve,
+        ))
         .layer(axum::middleware::from_fn(middleware::track))
         .layer(CsrfLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -60,7 +66,9 @@ pub fn spawn_background(state: &AppState) {
             Ok(worker) => {
                 tokio::spawn(worker.run(state.db.clone(), state.outbox.clone()));
             }
-            Err(error) => tracing::error!(%error, "mail is not configured correctly; emails wait in the outbox"),
+            Err(error) => {
+                tracing::error!(%error, "mail is not configured correctly; emails wait in the outbox")
+            }
         },
         None => tracing::warn!("no SMTP server configured: emails wait in the outbox until one is"),
     }

@@ -41,7 +41,10 @@ pub async fn send_link(
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Delivers queued mail until the process stops.
@@ -53,18 +56,33 @@ pub struct MailWorker {
 impl MailWorker {
     pub fn new(config: &SmtpConfig) -> Result<Self, String> {
         let builder = match config.security {
-            SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
-            SmtpSecurity::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host).map_err(|e| e.to_string())?
+            SmtpSecurity::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
             }
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(|e| e.to_string())?,
+            SmtpSecurity::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+                    .map_err(|e| e.to_string())?
+            }
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
+                .map_err(|e| e.to_string())?,
         };
-        let mut builder = builder.port(config.port).timeout(Some(Duration::from_secs(20)));
+        let mut builder = builder
+            .port(config.port)
+            .timeout(Some(Duration::from_secs(20)));
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
+            builder = builder.credentials(Credentials::new(
+                user.clone(),
+                password.expose_secret().to_owned(),
+            ));
         }
-        let from = config.from.parse::<Mailbox>().map_err(|e| format!("smtp from address: {e}"))?;
-        Ok(Self { transport: builder.build(), from })
+        let from = config
+            .from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("smtp from address: {e}"))?;
+        Ok(Self {
+            transport: builder.build(),
+            from,
+        })
     }
 
     /// Runs forever: sends what is due, then sleeps until woken or for a few seconds.
@@ -93,13 +111,23 @@ impl MailWorker {
     }
 
     async fn send(&self, email: &entraide_store::outbox::OutgoingEmail) -> Result<(), String> {
-        let to = email.to_address.parse::<Mailbox>().map_err(|e| e.to_string())?;
+        let to = email
+            .to_address
+            .parse::<Mailbox>()
+            .map_err(|e| e.to_string())?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&email.subject)
-            .multipart(MultiPart::alternative_plain_html(email.body_text.clone(), email.body_html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                email.body_text.clone(),
+                email.body_html.clone(),
+            ))
             .map_err(|e| e.to_string())?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }

@@ -17,7 +17,14 @@ struct World {
 
 async fn world(t: &TestApp) -> World {
     let (_, admin) = t.sign_up("admin@example.fr", "Admin").await;
-    let org = t.api("POST", "/api/v1/orgs", &admin, Some(json!({"name": "Les Voisins", "kind": "association"}))).await;
+    let org = t
+        .api(
+            "POST",
+            "/api/v1/orgs",
+            &admin,
+            Some(json!({"name": "Les Voisins", "kind": "association"})),
+        )
+        .await;
     assert_eq!(org.status, StatusCode::CREATED, "{}", org.body);
     let org = org.json()["id"].as_i64().unwrap();
     let mut people = vec![("admin", admin)];
@@ -34,7 +41,11 @@ async fn world(t: &TestApp) -> World {
     t.db.set_platform_admin(platform, true).await.unwrap();
     people.push(("platform", token));
     people.push(("anonymous", String::new()));
-    World { org, target, people }
+    World {
+        org,
+        target,
+        people,
+    }
 }
 
 #[tokio::test]
@@ -44,18 +55,87 @@ async fn role_by_route_matrix() {
         let (org, target) = (w.org, w.target);
         // (method, path, body, roles allowed); every other role is refused.
         let routes: Vec<(&str, String, Option<serde_json::Value>, &[&str])> = vec![
-            ("GET", format!("/api/v1/orgs/{org}/members"), None, &["member", "volunteer", "coordinator", "social_worker", "admin", "platform"]),
-            ("POST", format!("/api/v1/orgs/{org}/invitations"), Some(json!({"role": "member"})), &["coordinator", "social_worker", "admin", "platform"]),
-            ("PUT", format!("/api/v1/orgs/{org}/members/{target}"), Some(json!({"role": "volunteer"})), &["admin", "platform"]),
-            ("PUT", format!("/api/v1/orgs/{org}"), Some(json!({"name": "Les Voisins", "kind": "collective"})), &["admin", "platform"]),
-            ("GET", format!("/api/v1/orgs/{org}/members.csv"), None, &["admin", "platform"]),
-            ("POST", format!("/api/v1/orgs/{org}/people"), Some(json!({"display_name": "Momo"})), &["social_worker", "admin", "platform"]),
-            ("GET", "/api/v1/admin/people".to_owned(), None, &["platform"]),
+            (
+                "GET",
+                format!("/api/v1/orgs/{org}/members"),
+                None,
+                &[
+                    "member",
+                    "volunteer",
+                    "coordinator",
+                    "social_worker",
+                    "admin",
+                    "platform",
+                ],
+            ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{org}/invitations"),
+                Some(json!({"role": "member"})),
+                &["coordinator", "social_worker", "admin", "platform"],
+            ),
+            (
+                "PUT",
+                format!("/api/v1/orgs/{org}/members/{target}"),
+                Some(json!({"role": "volunteer"})),
+                &["admin", "platform"],
+            ),
+            (
+                "PUT",
+                format!("/api/v1/orgs/{org}"),
+                Some(json!({"name": "Les Voisins", "kind": "collective"})),
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
+                format!("/api/v1/orgs/{org}/members.csv"),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{org}/people"),
+                Some(json!({"display_name": "Momo"})),
+                &["social_worker", "admin", "platform"],
+            ),
+            (
+                "GET",
+                "/api/v1/admin/people".to_owned(),
+                None,
+                &["platform"],
+            ),
             ("GET", "/api/v1/admin/audit".to_owned(), None, &["platform"]),
-            ("GET", format!("/orgs/{org}/members"), None, &["member", "volunteer", "coordinator", "social_worker", "admin", "platform"]),
-            ("GET", format!("/orgs/{org}/register"), None, &["social_worker", "admin", "platform"]),
-            ("GET", format!("/orgs/{org}/import"), None, &["admin", "platform"]),
-            ("GET", format!("/orgs/{org}/edit"), None, &["admin", "platform"]),
+            (
+                "GET",
+                format!("/orgs/{org}/members"),
+                None,
+                &[
+                    "member",
+                    "volunteer",
+                    "coordinator",
+                    "social_worker",
+                    "admin",
+                    "platform",
+                ],
+            ),
+            (
+                "GET",
+                format!("/orgs/{org}/register"),
+                None,
+                &["social_worker", "admin", "platform"],
+            ),
+            (
+                "GET",
+                format!("/orgs/{org}/import"),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
+                format!("/orgs/{org}/edit"),
+                None,
+                &["admin", "platform"],
+            ),
             ("GET", "/admin".to_owned(), None, &["platform"]),
             ("GET", "/admin/audit".to_owned(), None, &["platform"]),
         ];
@@ -64,10 +144,18 @@ async fn role_by_route_matrix() {
                 let reply = t.api(method, path, token, body.clone()).await;
                 let expected_ok = allowed.contains(role);
                 let ok = reply.status.is_success();
-                assert_eq!(ok, expected_ok, "{role} {method} {path}: {} {}", reply.status, reply.body);
+                assert_eq!(
+                    ok, expected_ok,
+                    "{role} {method} {path}: {} {}",
+                    reply.status, reply.body
+                );
                 if !ok {
                     let refused = if *role == "anonymous" {
-                        if path.starts_with("/api") { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER }
+                        if path.starts_with("/api") {
+                            StatusCode::UNAUTHORIZED
+                        } else {
+                            StatusCode::SEE_OTHER
+                        }
                     } else {
                         StatusCode::FORBIDDEN
                     };
@@ -85,33 +173,103 @@ async fn invitations_roles_and_the_last_admin() {
         let token = |role: &str| w.people.iter().find(|(r, _)| *r == role).unwrap().1.clone();
         let org = w.org;
         // Coordinators may invite members, not admins.
-        let refused = t.api("POST", &format!("/api/v1/orgs/{org}/invitations"), &token("coordinator"), Some(json!({"role": "admin"}))).await;
+        let refused = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/invitations"),
+                &token("coordinator"),
+                Some(json!({"role": "admin"})),
+            )
+            .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
-        let bad = t.api("POST", &format!("/api/v1/orgs/{org}/invitations"), &token("admin"), Some(json!({"role": "king"}))).await;
+        let bad = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/invitations"),
+                &token("admin"),
+                Some(json!({"role": "king"})),
+            )
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let link = t.api("POST", &format!("/api/v1/orgs/{org}/invitations"), &token("coordinator"), Some(json!({"role": "volunteer"}))).await;
+        let link = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/invitations"),
+                &token("coordinator"),
+                Some(json!({"role": "volunteer"})),
+            )
+            .await;
         let link = link.json()["link"].as_str().unwrap().to_owned();
         let invite_token = link.rsplit('/').next().unwrap();
 
         let (newcomer, newcomer_token) = t.sign_up("new@example.fr", "Newcomer").await;
         let page = t.get(&format!("/join/{invite_token}"), "").await;
         assert!(page.status.is_success() && page.body.contains("Les Voisins"));
-        let joined = t.api("POST", &format!("/api/v1/invitations/{invite_token}/accept"), &newcomer_token, None).await;
+        let joined = t
+            .api(
+                "POST",
+                &format!("/api/v1/invitations/{invite_token}/accept"),
+                &newcomer_token,
+                None,
+            )
+            .await;
         assert_eq!(joined.json()["org_id"], org);
-        assert_eq!(t.db.role_in(org, newcomer).await.unwrap().as_deref(), Some("volunteer"));
-        let bogus = t.api("POST", "/api/v1/invitations/bogus/accept", &newcomer_token, None).await;
+        assert_eq!(
+            t.db.role_in(org, newcomer).await.unwrap().as_deref(),
+            Some("volunteer")
+        );
+        let bogus = t
+            .api(
+                "POST",
+                "/api/v1/invitations/bogus/accept",
+                &newcomer_token,
+                None,
+            )
+            .await;
         assert_eq!(bogus.status, StatusCode::CONFLICT);
 
         // The only admin cannot step down or leave.
-        let me = t.api("GET", "/api/v1/me", &token("admin"), None).await.json()["profile"]["id"].as_i64().unwrap();
-        let down = t.api("PUT", &format!("/api/v1/orgs/{org}/members/{me}"), &token("admin"), Some(json!({"role": "member"}))).await;
+        let me = t
+            .api("GET", "/api/v1/me", &token("admin"), None)
+            .await
+            .json()["profile"]["id"]
+            .as_i64()
+            .unwrap();
+        let down = t
+            .api(
+                "PUT",
+                &format!("/api/v1/orgs/{org}/members/{me}"),
+                &token("admin"),
+                Some(json!({"role": "member"})),
+            )
+            .await;
         assert_eq!(down.status, StatusCode::CONFLICT);
         assert_eq!(down.json()["error"]["code"], "last-admin");
-        assert_eq!(t.api("DELETE", &format!("/api/v1/orgs/{org}/members/{me}"), &token("admin"), None).await.status, StatusCode::CONFLICT);
+        assert_eq!(
+            t.api(
+                "DELETE",
+                &format!("/api/v1/orgs/{org}/members/{me}"),
+                &token("admin"),
+                None
+            )
+            .await
+            .status,
+            StatusCode::CONFLICT
+        );
         // Role changes are logged.
-        let changed = t.api("PUT", &format!("/api/v1/orgs/{org}/members/{newcomer}"), &token("admin"), Some(json!({"role": "coordinator"}))).await;
+        let changed = t
+            .api(
+                "PUT",
+                &format!("/api/v1/orgs/{org}/members/{newcomer}"),
+                &token("admin"),
+                Some(json!({"role": "coordinator"})),
+            )
+            .await;
         assert_eq!(changed.status, StatusCode::NO_CONTENT);
-        let audit = t.api("GET", "/api/v1/admin/audit", &token("platform"), None).await.body;
+        let audit = t
+            .api("GET", "/api/v1/admin/audit", &token("platform"), None)
+            .await
+            .body;
         assert!(audit.contains("role-changed") && audit.contains("volunteer -> coordinator"));
     }
 }
@@ -120,35 +278,113 @@ async fn invitations_roles_and_the_last_admin() {
 async fn social_worker_registers_a_person_who_signs_in_with_a_pin() {
     for t in TestApp::all().await {
         let w = world(&t).await;
-        let worker = w.people.iter().find(|(r, _)| *r == "social_worker").unwrap().1.clone();
+        let worker = w
+            .people
+            .iter()
+            .find(|(r, _)| *r == "social_worker")
+            .unwrap()
+            .1
+            .clone();
         let org = w.org;
-        let invalid = t.api("POST", &format!("/api/v1/orgs/{org}/people"), &worker, Some(json!({"display_name": "", "birth_year": "1850"}))).await;
+        let invalid = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/people"),
+                &worker,
+                Some(json!({"display_name": "", "birth_year": "1850"})),
+            )
+            .await;
         assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(invalid.json()["error"]["fields"]["birth_year"].is_string());
 
-        let handout = t.api("POST", &format!("/api/v1/orgs/{org}/people"), &worker, Some(json!({"display_name": "Mohamed", "birth_year": "1953", "language": "fr"}))).await;
+        let handout = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/people"),
+                &worker,
+                Some(json!({"display_name": "Mohamed", "birth_year": "1953", "language": "fr"})),
+            )
+            .await;
         assert_eq!(handout.status, StatusCode::CREATED, "{}", handout.body);
         let handout = handout.json();
-        let (login, pin, person) = (handout["login"].as_str().unwrap().to_owned(), handout["pin"].as_str().unwrap().to_owned(), handout["user_id"].as_i64().unwrap());
+        let (login, pin, person) = (
+            handout["login"].as_str().unwrap().to_owned(),
+            handout["pin"].as_str().unwrap().to_owned(),
+            handout["user_id"].as_i64().unwrap(),
+        );
         assert!(login.starts_with("mohamed-"));
 
-        let page = t.post_form("/login/pin", &[("login", &login), ("pin", &pin)], "").await;
+        let page = t
+            .post_form("/login/pin", &[("login", &login), ("pin", &pin)], "")
+            .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER);
         let wrong = if pin == "000000" { "111111" } else { "000000" };
         for attempt in 1..=5 {
-            let reply = t.api("POST", "/api/v1/login/pin", "", Some(json!({"login": login, "pin": wrong}))).await;
-            let expected = if attempt < 5 { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+            let reply = t
+                .api(
+                    "POST",
+                    "/api/v1/login/pin",
+                    "",
+                    Some(json!({"login": login, "pin": wrong})),
+                )
+                .await;
+            let expected = if attempt < 5 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
             assert_eq!(reply.status, expected, "attempt {attempt}");
         }
-        let locked = t.api("POST", "/api/v1/login/pin", "", Some(json!({"login": login, "pin": pin}))).await;
-        assert_eq!(locked.status, StatusCode::FORBIDDEN, "even the right PIN is refused once locked");
+        let locked = t
+            .api(
+                "POST",
+                "/api/v1/login/pin",
+                "",
+                Some(json!({"login": login, "pin": pin})),
+            )
+            .await;
+        assert_eq!(
+            locked.status,
+            StatusCode::FORBIDDEN,
+            "even the right PIN is refused once locked"
+        );
         assert_eq!(locked.json()["error"]["code"], "locked");
 
-        let outsider = w.people.iter().find(|(r, _)| *r == "outsider").unwrap().1.clone();
-        assert_eq!(t.api("POST", &format!("/api/v1/orgs/{org}/members/{person}/unlock"), &outsider, None).await.status, StatusCode::FORBIDDEN);
-        let unlocked = t.api("POST", &format!("/api/v1/orgs/{org}/members/{person}/unlock"), &worker, None).await;
+        let outsider = w
+            .people
+            .iter()
+            .find(|(r, _)| *r == "outsider")
+            .unwrap()
+            .1
+            .clone();
+        assert_eq!(
+            t.api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/members/{person}/unlock"),
+                &outsider,
+                None
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let unlocked = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/members/{person}/unlock"),
+                &worker,
+                None,
+            )
+            .await;
         let new_pin = unlocked.json()["pin"].as_str().unwrap().to_owned();
-        let signed_in = t.api("POST", "/api/v1/login/pin", "", Some(json!({"login": login, "pin": new_pin}))).await;
+        let signed_in = t
+            .api(
+                "POST",
+                "/api/v1/login/pin",
+                "",
+                Some(json!({"login": login, "pin": new_pin})),
+            )
+            .await;
         assert_eq!(signed_in.status, StatusCode::OK);
 
         // The person sees what was done for them, and by whom.
@@ -157,7 +393,10 @@ async fn social_worker_registers_a_person_who_signs_in_with_a_pin() {
         for event in ["registered-by-worker", "pin-locked", "pin-unlocked"] {
             assert!(activity.contains(event), "{event} missing from {activity}");
         }
-        assert!(activity.contains("social_worker"), "the worker's name is shown");
+        assert!(
+            activity.contains("social_worker"),
+            "the worker's name is shown"
+        );
     }
 }
 
@@ -167,7 +406,14 @@ async fn members_csv_export_and_import_with_dry_run() {
         let w = world(&t).await;
         let admin = w.people[0].1.clone();
         let org = w.org;
-        let csv = t.api("GET", &format!("/api/v1/orgs/{org}/members.csv"), &admin, None).await;
+        let csv = t
+            .api(
+                "GET",
+                &format!("/api/v1/orgs/{org}/members.csv"),
+                &admin,
+                None,
+            )
+            .await;
         assert!(csv.body.starts_with("email,login,display_name,role\n"));
         assert!(csv.body.contains("target@example.fr,,Target,member"));
 
@@ -176,10 +422,23 @@ async fn members_csv_export_and_import_with_dry_run() {
         let dry = send_csv(&t, org, &admin, upload, true).await;
         assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
         let report = dry.json();
-        let lines: Vec<i64> = report["rejected"].as_array().unwrap().iter().map(|r| r["line"].as_i64().unwrap()).collect();
+        let lines: Vec<i64> = report["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["line"].as_i64().unwrap())
+            .collect();
         assert_eq!(lines, vec![3, 4, 6]);
-        assert!(report["rejected"][0]["reason"].as_str().unwrap().contains("adresse e-mail non valide"));
-        assert_eq!((report["added"].as_i64(), report["updated"].as_i64()), (Some(1), Some(1)));
+        assert!(
+            report["rejected"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("adresse e-mail non valide")
+        );
+        assert_eq!(
+            (report["added"].as_i64(), report["updated"].as_i64()),
+            (Some(1), Some(1))
+        );
         // A refused row blocks the real import too: nothing changes.
         let refused = send_csv(&t, org, &admin, upload, false).await;
         assert_eq!(refused.json()["rejected"].as_array().unwrap().len(), 3);
@@ -187,9 +446,18 @@ async fn members_csv_export_and_import_with_dry_run() {
 
         let good = "email,display_name,role\nnew1@example.fr,Nouvelle Une,volunteer\ntarget@example.fr,Target,coordinator\n";
         let done = send_csv(&t, org, &admin, good, false).await.json();
-        assert_eq!((done["added"].as_i64(), done["rejected"].as_array().map(Vec::len)), (Some(1), Some(0)));
+        assert_eq!(
+            (
+                done["added"].as_i64(),
+                done["rejected"].as_array().map(Vec::len)
+            ),
+            (Some(1), Some(0))
+        );
         assert_eq!(t.count_users().await, before + 1);
-        assert_eq!(t.db.role_in(org, w.target).await.unwrap().as_deref(), Some("coordinator"));
+        assert_eq!(
+            t.db.role_in(org, w.target).await.unwrap().as_deref(),
+            Some("coordinator")
+        );
 
         let no_header = send_csv(&t, org, &admin, "a,b\n1,2\n", true).await;
         assert_eq!(no_header.status, StatusCode::CONFLICT);
@@ -197,10 +465,12 @@ async fn members_csv_export_and_import_with_dry_run() {
 }
 
 async fn send_csv(t: &TestApp, org: i64, token: &str, text: &str, dry_run: bool) -> common::Reply {
-    let request = axum::http::Request::post(format!("/api/v1/orgs/{org}/members/import?dry_run={dry_run}"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "text/csv")
-        .body(axum::body::Body::from(text.to_owned()))
-        .unwrap();
+    let request = axum::http::Request::post(format!(
+        "/api/v1/orgs/{org}/members/import?dry_run={dry_run}"
+    ))
+    .header("authorization", format!("Bearer {token}"))
+    .header("content-type", "text/csv")
+    .body(axum::body::Body::from(text.to_owned()))
+    .unwrap();
     t.send(request).await
 }

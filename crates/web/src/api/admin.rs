@@ -22,12 +22,29 @@ pub struct PeopleParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/people", tag = "administration", params(PeopleParams), responses((status = 200, body = [PersonRow]), (status = 403)))]
-pub async fn people(State(state): State<AppState>, _admin: PlatformAdmin, Query(params): Query<PeopleParams>) -> Result<Json<Vec<PersonRow>>, AppError> {
-    let page = PageParams { page: params.page, per_page: params.per_page }.page();
-    Ok(Json(state.db.people(params.q.as_deref().unwrap_or(""), page).await?))
+pub async fn people(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    Query(params): Query<PeopleParams>,
+) -> Result<Json<Vec<PersonRow>>, AppError> {
+    let page = PageParams {
+        page: params.page,
+        per_page: params.per_page,
+    }
+    .page();
+    Ok(Json(
+        state
+            .db
+            .people(params.q.as_deref().unwrap_or(""), page)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "administration", params(PageParams), responses((status = 200, body = [AuditEntry]), (status = 403)))]
-pub async fn audit(State(state): State<AppState>, _admin: PlatformAdmin, Query(params): Query<PageParams>) -> Result<Json<Vec<AuditEntry>>, AppError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
     Ok(Json(state.db.audit_entries(params.page()).await?))
 }

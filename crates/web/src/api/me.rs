@@ -43,7 +43,11 @@ impl MeView {
     pub async fn load(state: &AppState, user: &User) -> Result<Self, AppError> {
         let tags = state.db.tags(user.id).await?;
         let home = match (user.home_lat, user.home_lng) {
-            (Some(lat), Some(lng)) => Some(ExactHome { address: user.home_label.clone(), lat, lng }),
+            (Some(lat), Some(lng)) => Some(ExactHome {
+                address: user.home_label.clone(),
+                lat,
+                lng,
+            }),
             _ => None,
         };
         Ok(Self {
@@ -68,22 +72,37 @@ pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Json<MeVi
 
 /// Replace the profile (all fields at once).
 #[utoipa::path(put, path = "/api/v1/me/profile", tag = "profile", request_body = ProfileInput, responses((status = 200, body = MeView), (status = 422)))]
-pub async fn update_profile(State(state): State<AppState>, me: SignedIn, ApiJson(input): ApiJson<ProfileInput>) -> Result<Json<MeView>, AppError> {
+pub async fn update_profile(
+    State(state): State<AppState>,
+    me: SignedIn,
+    ApiJson(input): ApiJson<ProfileInput>,
+) -> Result<Json<MeView>, AppError> {
     profiles::update(&state, &me.user, &input).await?;
-    Ok(Json(MeView::load(&state, &state.db.user(me.user.id).await?).await?))
+    Ok(Json(
+        MeView::load(&state, &state.db.user(me.user.id).await?).await?,
+    ))
 }
 
 /// Place the home from an address or a pin.
 #[utoipa::path(put, path = "/api/v1/me/location", tag = "profile", request_body = LocationInput,
     responses((status = 200, body = MeView), (status = 409, description = "address not found or search unavailable"), (status = 422)))]
-pub async fn set_location(State(state): State<AppState>, me: SignedIn, ApiJson(input): ApiJson<LocationInput>) -> Result<Json<MeView>, AppError> {
+pub async fn set_location(
+    State(state): State<AppState>,
+    me: SignedIn,
+    ApiJson(input): ApiJson<LocationInput>,
+) -> Result<Json<MeView>, AppError> {
     profiles::set_location(&state, &me.user, &input).await?;
-    Ok(Json(MeView::load(&state, &state.db.user(me.user.id).await?).await?))
+    Ok(Json(
+        MeView::load(&state, &state.db.user(me.user.id).await?).await?,
+    ))
 }
 
 /// Forget the home location.
 #[utoipa::path(delete, path = "/api/v1/me/location", tag = "profile", responses((status = 204)))]
-pub async fn clear_location(State(state): State<AppState>, me: SignedIn) -> Result<StatusCode, AppError> {
+pub async fn clear_location(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<StatusCode, AppError> {
     profiles::clear_location(&state, &me.user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -98,9 +117,22 @@ pub struct TokenView {
 
 /// Personal API tokens (their secrets are never shown again).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "profile", responses((status = 200, body = [TokenView])))]
-pub async fn tokens(State(state): State<AppState>, me: SignedIn) -> Result<Json<Vec<TokenView>>, AppError> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<Vec<TokenView>>, AppError> {
     let tokens = state.db.api_tokens(me.user.id).await?;
-    Ok(Json(tokens.into_iter().map(|t| TokenView { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at }).collect()))
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, Default, ToSchema)]
@@ -116,13 +148,21 @@ pub struct NewToken {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "profile", request_body = TokenInput, responses((status = 201, body = NewToken), (status = 422)))]
-pub async fn create_token(State(state): State<AppState>, me: SignedIn, ApiJson(input): ApiJson<TokenInput>) -> Result<(StatusCode, Json<NewToken>), AppError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    me: SignedIn,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<(StatusCode, Json<NewToken>), AppError> {
     let (id, token) = accounts::create_api_token(&state, &me.user, &input.name).await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "profile", params(("id" = i64, Path)), responses((status = 204), (status = 404)))]
-pub async fn revoke_token(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
     state.db.revoke_api_token(me.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -144,13 +184,20 @@ impl PageParams {
 
 /// What was done on the person's account, by them or for them.
 #[utoipa::path(get, path = "/api/v1/me/activity", tag = "profile", params(PageParams), responses((status = 200, body = [AuditEntry])))]
-pub async fn activity(State(state): State<AppState>, me: SignedIn, Query(params): Query<PageParams>) -> Result<Json<Vec<AuditEntry>>, AppError> {
+pub async fn activity(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
     Ok(Json(state.db.audit_about(me.user.id, params.page()).await?))
 }
 
 /// Everything Entraide holds about the person (files are in the web page's zip download).
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "profile", responses((status = 200, body = Object)))]
-pub async fn export(State(state): State<AppState>, me: SignedIn) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn export(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<serde_json::Value>, AppError> {
     Ok(Json(privacy::export_json(&state, &me.user).await?))
 }
 
@@ -162,20 +209,33 @@ pub struct DeletionScheduled {
 
 /// Ask for the account to be erased after the grace period.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "profile", responses((status = 202, body = DeletionScheduled), (status = 409, description = "last admin of an organisation")))]
-pub async fn request_deletion(State(state): State<AppState>, me: SignedIn) -> Result<(StatusCode, Json<DeletionScheduled>), AppError> {
+pub async fn request_deletion(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<(StatusCode, Json<DeletionScheduled>), AppError> {
     let erase_after = privacy::request_deletion(&state, &me.user).await?;
-    Ok((StatusCode::ACCEPTED, Json(DeletionScheduled { erase_after })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(DeletionScheduled { erase_after }),
+    ))
 }
 
 /// Cancel a pending deletion.
 #[utoipa::path(post, path = "/api/v1/me/restore", tag = "profile", responses((status = 204)))]
-pub async fn cancel_deletion(State(state): State<AppState>, me: SignedIn) -> Result<StatusCode, AppError> {
+pub async fn cancel_deletion(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<StatusCode, AppError> {
     privacy::cancel_deletion(&state, &me.user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Another person's profile, if they let the caller see it (approximate position only).
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "profile", params(("id" = i64, Path)), responses((status = 200, body = PersonView), (status = 404)))]
-pub async fn person(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Json<PersonView>, AppError> {
+pub async fn person(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<PersonView>, AppError> {
     Ok(Json(profiles::view_person(&state, &me.user, id).await?))
 }

@@ -39,7 +39,10 @@ struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -54,7 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::me).delete(me::request_deletion))
         .route("/me/restore", post(me::cancel_deletion))
         .route("/me/profile", put(me::update_profile))
-        .route("/me/location", put(me::set_location).delete(me::clear_location))
+        .route(
+            "/me/location",
+            put(me::set_location).delete(me::clear_location),
+        )
         .route("/me/tokens", get(me::tokens).post(me::create_token))
         .route("/me/tokens/{id}", delete(me::revoke_token))
         .route("/me/activity", get(me::activity))
@@ -63,7 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{id}", get(orgs::show).put(orgs::update))
         .route("/orgs/{id}/members", get(orgs::members))
-        .route("/orgs/{id}/members/{user}", put(orgs::change_role).delete(orgs::remove_member))
+        .route(
+            "/orgs/{id}/members/{user}",
+            put(orgs::change_role).delete(orgs::remove_member),
+        )
         .route("/orgs/{id}/members/{user}/unlock", post(orgs::unlock))
         .route("/orgs/{id}/members.csv", get(orgs::export_csv))
         .route("/orgs/{id}/members/import", post(orgs::import))
@@ -102,16 +111,45 @@ async fn docs(ctx: Ctx) -> DocsPage {
     let mut operations = Vec::new();
     if let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) {
         for (path, item) in paths {
-            let Some(methods) = item.as_object() else { continue };
+            let Some(methods) = item.as_object() else {
+                continue;
+            };
             for (method, op) in methods {
-                let text = |key: &str| op.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                let tag = op.get("tags").and_then(|t| t.get(0)).and_then(|t| t.as_str()).unwrap_or_default().to_owned();
-                let statuses = op.get("responses").and_then(|r| r.as_object()).map(|r| r.keys().cloned().collect()).unwrap_or_default();
-                let summary = if text("summary").is_empty() { text("description") } else { text("summary") };
-                operations.push(Operation { method: method.to_uppercase(), path: path.clone(), summary, tag, statuses });
+                let text = |key: &str| {
+                    op.get(key)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let tag = op
+                    .get("tags")
+                    .and_then(|t| t.get(0))
+                    .and_then(|t| t.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let statuses = op
+                    .get("responses")
+                    .and_then(|r| r.as_object())
+                    .map(|r| r.keys().cloned().collect())
+                    .unwrap_or_default();
+                let summary = if text("summary").is_empty() {
+                    text("description")
+                } else {
+                    text("summary")
+                };
+                operations.push(Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary,
+                    tag,
+                    statuses,
+                });
             }
         }
     }
     operations.sort_by(|a, b| (&a.tag, &a.path).cmp(&(&b.tag, &b.path)));
-    DocsPage { base: Base::new(&ctx, "api-docs-title"), operations }
+    DocsPage {
+        base: Base::new(&ctx, "api-docs-title"),
+        operations,
+    }
 }

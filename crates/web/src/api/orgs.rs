@@ -19,33 +19,55 @@ use crate::services::orgs::{self, Handout, OrgInput, RegisterInput, require};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageParams), responses((status = 200, body = [Organisation])))]
-pub async fn list(State(state): State<AppState>, _me: SignedIn, Query(params): Query<PageParams>) -> Result<Json<Vec<Organisation>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    _me: SignedIn,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Vec<Organisation>>, AppError> {
     Ok(Json(state.db.organisations(params.page()).await?))
 }
 
 /// Create an organisation; its creator becomes its admin.
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "organisations", request_body = OrgInput,
     responses((status = 201, body = Organisation), (status = 409, description = "name taken"), (status = 422)))]
-pub async fn create(State(state): State<AppState>, me: SignedIn, ApiJson(input): ApiJson<OrgInput>) -> Result<(StatusCode, Json<Organisation>), AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> Result<(StatusCode, Json<Organisation>), AppError> {
     let id = orgs::create(&state, &me.user, &input).await?;
     Ok((StatusCode::CREATED, Json(state.db.organisation(id).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organisations", params(("id" = i64, Path)), responses((status = 200, body = Organisation), (status = 404)))]
-pub async fn show(State(state): State<AppState>, _me: SignedIn, Path(id): Path<i64>) -> Result<Json<Organisation>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    _me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Organisation>, AppError> {
     Ok(Json(state.db.organisation(id).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "organisations", params(("id" = i64, Path)), request_body = OrgInput,
     responses((status = 200, body = Organisation), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn update(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, ApiJson(input): ApiJson<OrgInput>) -> Result<Json<Organisation>, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> Result<Json<Organisation>, AppError> {
     orgs::update(&state, &me.user, id, &input).await?;
     Ok(Json(state.db.organisation(id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "organisations", params(("id" = i64, Path), PageParams),
     responses((status = 200, body = [Member]), (status = 403), (status = 404)))]
-pub async fn members(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, Query(params): Query<PageParams>) -> Result<Json<Vec<Member>>, AppError> {
+pub async fn members(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Vec<Member>>, AppError> {
     require(&state, &me.user, id, Action::ViewMembers).await?;
     Ok(Json(state.db.members(id, params.page()).await?))
 }
@@ -59,7 +81,12 @@ pub struct RoleInput {
 
 #[utoipa::path(put, path = "/api/v1/orgs/{id}/members/{user}", tag = "organisations", params(("id" = i64, Path), ("user" = i64, Path)), request_body = RoleInput,
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "last admin"), (status = 422)))]
-pub async fn change_role(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>, ApiJson(input): ApiJson<RoleInput>) -> Result<StatusCode, AppError> {
+pub async fn change_role(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+    ApiJson(input): ApiJson<RoleInput>,
+) -> Result<StatusCode, AppError> {
     orgs::change_role(&state, &me.user, id, user, &input.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -67,7 +94,11 @@ pub async fn change_role(State(state): State<AppState>, me: SignedIn, Path((id, 
 /// Remove a member, or leave (when `user` is oneself).
 #[utoipa::path(delete, path = "/api/v1/orgs/{id}/members/{user}", tag = "organisations", params(("id" = i64, Path), ("user" = i64, Path)),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "last admin")))]
-pub async fn remove_member(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>) -> Result<StatusCode, AppError> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
     orgs::remove_member(&state, &me.user, id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -79,7 +110,12 @@ pub struct InvitationLink {
 
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/invitations", tag = "organisations", params(("id" = i64, Path)), request_body = RoleInput,
     responses((status = 201, body = InvitationLink), (status = 403), (status = 422)))]
-pub async fn invite(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, ApiJson(input): ApiJson<RoleInput>) -> Result<(StatusCode, Json<InvitationLink>), AppError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RoleInput>,
+) -> Result<(StatusCode, Json<InvitationLink>), AppError> {
     let link = orgs::invite(&state, &me.user, id, &input.role).await?;
     Ok((StatusCode::CREATED, Json(InvitationLink { link })))
 }
@@ -92,15 +128,29 @@ pub struct Joined {
 /// Join with the token at the end of an invitation link.
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "organisations", params(("token" = String, Path)),
     responses((status = 200, body = Joined), (status = 409, description = "link expired")))]
-pub async fn accept(State(state): State<AppState>, me: SignedIn, Path(token): Path<String>) -> Result<Json<Joined>, AppError> {
-    Ok(Json(Joined { org_id: orgs::accept_invitation(&state, &me.user, &token).await? }))
+pub async fn accept(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(token): Path<String>,
+) -> Result<Json<Joined>, AppError> {
+    Ok(Json(Joined {
+        org_id: orgs::accept_invitation(&state, &me.user, &token).await?,
+    }))
 }
 
 /// Register a person without email; returns their login and PIN, once.
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/people", tag = "accompaniment", params(("id" = i64, Path)), request_body = RegisterInput,
     responses((status = 201, body = Handout), (status = 403), (status = 422)))]
-pub async fn register(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, ApiJson(input): ApiJson<RegisterInput>) -> Result<(StatusCode, Json<Handout>), AppError> {
-    Ok((StatusCode::CREATED, Json(orgs::register_person(&state, &me.user, id, &input).await?)))
+pub async fn register(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RegisterInput>,
+) -> Result<(StatusCode, Json<Handout>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(orgs::register_person(&state, &me.user, id, &input).await?),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -111,13 +161,23 @@ pub struct NewPin {
 /// Unlock a PIN account with a new PIN, returned once.
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/members/{user}/unlock", tag = "accompaniment", params(("id" = i64, Path), ("user" = i64, Path)),
     responses((status = 200, body = NewPin), (status = 403), (status = 404), (status = 409)))]
-pub async fn unlock(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>) -> Result<Json<NewPin>, AppError> {
-    Ok(Json(NewPin { pin: orgs::unlock_pin(&state, &me.user, id, user).await? }))
+pub async fn unlock(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+) -> Result<Json<NewPin>, AppError> {
+    Ok(Json(NewPin {
+        pin: orgs::unlock_pin(&state, &me.user, id, user).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members.csv", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403)))]
-pub async fn export_csv(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let csv = members_csv::export(&state, &me.user, id).await?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
 }
@@ -133,8 +193,16 @@ pub struct ImportParams {
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/members/import", tag = "organisations", params(("id" = i64, Path), ImportParams),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 403), (status = 409, description = "missing header")))]
-pub async fn import(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, Query(params): Query<ImportParams>, body: Bytes) -> Result<Json<ImportReport>, AppError> {
+pub async fn import(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(params): Query<ImportParams>,
+    body: Bytes,
+) -> Result<Json<ImportReport>, AppError> {
     let text = std::str::from_utf8(&body).map_err(|_| AppError::Malformed)?;
     let dry_run = params.dry_run.unwrap_or(true);
-    Ok(Json(members_csv::import(&state, &me.user, me.ctx.lang, id, text, dry_run).await?))
+    Ok(Json(
+        members_csv::import(&state, &me.user, me.ctx.lang, id, text, dry_run).await?,
+    ))
 }

@@ -28,28 +28,54 @@ pub struct TokensPage {
     created: Option<String>,
 }
 
-async fn tokens_view(state: &AppState, me: &SignedIn, form: FormView, created: Option<String>) -> Result<TokensPage, AppError> {
+async fn tokens_view(
+    state: &AppState,
+    me: &SignedIn,
+    form: FormView,
+    created: Option<String>,
+) -> Result<TokensPage, AppError> {
     let tokens = state.db.api_tokens(me.user.id).await?;
-    Ok(TokensPage { base: Base::new(&me.ctx, "tokens-title"), tokens, form, created })
+    Ok(TokensPage {
+        base: Base::new(&me.ctx, "tokens-title"),
+        tokens,
+        form,
+        created,
+    })
 }
 
-pub async fn tokens_page(State(state): State<AppState>, me: SignedIn) -> Result<TokensPage, AppError> {
+pub async fn tokens_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<TokensPage, AppError> {
     tokens_view(&state, &me, FormView::default(), None).await
 }
 
 pub async fn create_token(State(state): State<AppState>, me: SignedIn, form: FormData) -> Response {
-    let (view, created, status) = match accounts::create_api_token(&state, &me.user, form.get("name")).await {
-        Ok((_, secret)) => (FormView::default(), Some(secret), axum::http::StatusCode::OK),
-        Err(error @ AppError::Internal(_)) => return error.into_response(),
-        Err(error) => (FormView::from_data(&form).with_error(&error, me.ctx.lang), None, error.status()),
-    };
+    let (view, created, status) =
+        match accounts::create_api_token(&state, &me.user, form.get("name")).await {
+            Ok((_, secret)) => (
+                FormView::default(),
+                Some(secret),
+                axum::http::StatusCode::OK,
+            ),
+            Err(error @ AppError::Internal(_)) => return error.into_response(),
+            Err(error) => (
+                FormView::from_data(&form).with_error(&error, me.ctx.lang),
+                None,
+                error.status(),
+            ),
+        };
     match tokens_view(&state, &me, view, created).await {
         Ok(page) => (status, page).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     state.db.revoke_api_token(me.user.id, id).await?;
     Ok(see_other("/me/tokens?done=token-revoked"))
 }
@@ -62,17 +88,32 @@ pub struct ActivityPage {
     pager: Pager,
 }
 
-pub async fn activity(State(state): State<AppState>, me: SignedIn, Query(query): Query<PageQuery>) -> Result<ActivityPage, AppError> {
+pub async fn activity(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(query): Query<PageQuery>,
+) -> Result<ActivityPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
     let entries = state.db.audit_about(me.user.id, page).await?;
     let pager = Pager::new("/me/activity?page=", page.number, page.size, entries.len());
-    Ok(ActivityPage { base: Base::new(&me.ctx, "activity-title"), entries, pager })
+    Ok(ActivityPage {
+        base: Base::new(&me.ctx, "activity-title"),
+        entries,
+        pager,
+    })
 }
 
 pub async fn export(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
     let zip = privacy::export_zip(&state, &me.user).await?;
     let disposition = format!("attachment; filename=\"entraide-{}.zip\"", me.user.id);
-    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], zip).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        zip,
+    )
+        .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -84,16 +125,27 @@ pub struct DeletePage {
 }
 
 pub async fn delete_page(State(state): State<AppState>, me: SignedIn) -> DeletePage {
-    DeletePage { base: Base::new(&me.ctx, "delete-title"), grace_days: state.config.deletion_grace_days, form: FormView::default() }
+    DeletePage {
+        base: Base::new(&me.ctx, "delete-title"),
+        grace_days: state.config.deletion_grace_days,
+        form: FormView::default(),
+    }
 }
 
 /// Deletion needs the person to type a confirmation word, so a stray click cannot start it.
 pub async fn delete(State(state): State<AppState>, me: SignedIn, form: FormData) -> Response {
     let grace_days = state.config.deletion_grace_days;
-    let page = |form| DeletePage { base: Base::new(&me.ctx, "delete-title"), grace_days, form };
+    let page = |form| DeletePage {
+        base: Base::new(&me.ctx, "delete-title"),
+        grace_days,
+        form,
+    };
     let expected = me.ctx.lang.t("delete-confirm-word");
     if !form.get("confirm").trim().eq_ignore_ascii_case(&expected) {
-        let error = AppError::field(entraide_core::ParseError::new("confirm", entraide_core::Invalid::Required));
+        let error = AppError::field(entraide_core::ParseError::new(
+            "confirm",
+            entraide_core::Invalid::Required,
+        ));
         return refuse(error, &form, me.ctx.lang, page);
     }
     match privacy::request_deletion(&state, &me.user).await {
@@ -102,7 +154,10 @@ pub async fn delete(State(state): State<AppState>, me: SignedIn, form: FormData)
     }
 }
 
-pub async fn cancel_delete(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
+pub async fn cancel_delete(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, AppError> {
     privacy::cancel_deletion(&state, &me.user).await?;
     Ok(see_other("/me?done=deletion-cancelled"))
 }

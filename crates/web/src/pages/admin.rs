@@ -25,7 +25,11 @@ pub struct Dashboard {
     pager: Pager,
 }
 
-pub async fn dashboard(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<Dashboard, AppError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    PlatformAdmin(me): PlatformAdmin,
+    Query(query): Query<PageQuery>,
+) -> Result<Dashboard, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
     let organisations = state.db.organisations(page).await?;
     Ok(Dashboard {
@@ -47,12 +51,24 @@ pub struct PeoplePage {
     pager: Pager,
 }
 
-pub async fn people(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<PeoplePage, AppError> {
+pub async fn people(
+    State(state): State<AppState>,
+    PlatformAdmin(me): PlatformAdmin,
+    Query(query): Query<PageQuery>,
+) -> Result<PeoplePage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
     let text = query.q.unwrap_or_default();
     let people = state.db.people(&text, page).await?;
-    let prefix = format!("/admin/people?q={}&page=", url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>());
-    Ok(PeoplePage { base: Base::new(&me.ctx, "admin-people-title"), pager: Pager::new(prefix, page.number, page.size, people.len()), query: text, people })
+    let prefix = format!(
+        "/admin/people?q={}&page=",
+        url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+    );
+    Ok(PeoplePage {
+        base: Base::new(&me.ctx, "admin-people-title"),
+        pager: Pager::new(prefix, page.number, page.size, people.len()),
+        query: text,
+        people,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -63,8 +79,16 @@ pub struct AuditPage {
     pager: Pager,
 }
 
-pub async fn audit(State(state): State<AppState>, PlatformAdmin(me): PlatformAdmin, Query(query): Query<PageQuery>) -> Result<AuditPage, AppError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    PlatformAdmin(me): PlatformAdmin,
+    Query(query): Query<PageQuery>,
+) -> Result<AuditPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 100);
     let entries = state.db.audit_entries(page).await?;
-    Ok(AuditPage { base: Base::new(&me.ctx, "admin-audit-title"), pager: Pager::new("/admin/audit?page=", page.number, page.size, entries.len()), entries })
+    Ok(AuditPage {
+        base: Base::new(&me.ctx, "admin-audit-title"),
+        pager: Pager::new("/admin/audit?page=", page.number, page.size, entries.len()),
+        entries,
+    })
 }

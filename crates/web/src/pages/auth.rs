@@ -26,21 +26,40 @@ pub struct SignUpPage {
 }
 
 pub async fn signup_page(ctx: Ctx) -> SignUpPage {
-    SignUpPage { base: Base::new(&ctx, "signup-title"), form: FormView::default() }
+    SignUpPage {
+        base: Base::new(&ctx, "signup-title"),
+        form: FormView::default(),
+    }
 }
 
-pub async fn signup(State(state): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Response {
+pub async fn signup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Response {
     match accounts::sign_up(&state, ctx.lang, ip, &SignUpInput::from_form(&form)).await {
         Ok(user) => match accounts::start_session(&state, &user, "password").await {
             Ok(token) => signed_in(&state, &token, "/me/edit?done=welcome"),
             Err(error) => error.into_response(),
         },
-        Err(error) => refuse(error, &form, ctx.lang, |form| SignUpPage { base: Base::new(&ctx, "signup-title"), form }),
+        Err(error) => refuse(error, &form, ctx.lang, |form| SignUpPage {
+            base: Base::new(&ctx, "signup-title"),
+            form,
+        }),
     }
 }
 
 fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
-    see_other_with_cookie(to, set_cookie(SESSION_COOKIE, token, SESSION_SECONDS, state.config.secure_cookies()))
+    see_other_with_cookie(
+        to,
+        set_cookie(
+            SESSION_COOKIE,
+            token,
+            SESSION_SECONDS,
+            state.config.secure_cookies(),
+        ),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -58,18 +77,32 @@ pub struct LoginPage {
 
 pub async fn login_page(ctx: Ctx, Query(query): Query<NextQuery>) -> LoginPage {
     let form = FormView::default().with("next", safe_next(&query.next));
-    LoginPage { base: Base::new(&ctx, "login-title"), form }
+    LoginPage {
+        base: Base::new(&ctx, "login-title"),
+        form,
+    }
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Response {
-    let input = LoginInput { email: form.get("email").into(), password: form.get("password").into() };
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Response {
+    let input = LoginInput {
+        email: form.get("email").into(),
+        password: form.get("password").into(),
+    };
     let result = match accounts::check_password(&state, ip, &input).await {
         Ok(user) => accounts::start_session(&state, &user, "password").await,
         Err(error) => Err(error),
     };
     match result {
         Ok(token) => signed_in(&state, &token, safe_next(form.get("next"))),
-        Err(error) => refuse(error, &form, ctx.lang, |form| LoginPage { base: Base::new(&ctx, "login-title"), form }),
+        Err(error) => refuse(error, &form, ctx.lang, |form| LoginPage {
+            base: Base::new(&ctx, "login-title"),
+            form,
+        }),
     }
 }
 
@@ -81,26 +114,46 @@ pub struct PinPage {
 }
 
 pub async fn pin_page(ctx: Ctx) -> PinPage {
-    PinPage { base: Base::new(&ctx, "pin-title"), form: FormView::default() }
+    PinPage {
+        base: Base::new(&ctx, "pin-title"),
+        form: FormView::default(),
+    }
 }
 
-pub async fn pin_login(State(state): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Response {
-    let input = PinLoginInput { login: form.get("login").into(), pin: form.get("pin").into() };
+pub async fn pin_login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Response {
+    let input = PinLoginInput {
+        login: form.get("login").into(),
+        pin: form.get("pin").into(),
+    };
     let result = match accounts::check_pin(&state, ip, &input).await {
         Ok(user) => accounts::start_session(&state, &user, "pin").await,
         Err(error) => Err(error),
     };
     match result {
         Ok(token) => signed_in(&state, &token, "/"),
-        Err(error) => refuse(error, &form, ctx.lang, |form| PinPage { base: Base::new(&ctx, "pin-title"), form }),
+        Err(error) => refuse(error, &form, ctx.lang, |form| PinPage {
+            base: Base::new(&ctx, "pin-title"),
+            form,
+        }),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         accounts::end_session(&state, token).await?;
     }
-    Ok(see_other_with_cookie("/?done=signed-out", set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies())))
+    Ok(see_other_with_cookie(
+        "/?done=signed-out",
+        set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies()),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -117,7 +170,11 @@ pub struct MessagePage {
     link: Option<(String, String)>,
 }
 
-pub async fn verify(State(state): State<AppState>, ctx: Ctx, Query(query): Query<TokenQuery>) -> Response {
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<TokenQuery>,
+) -> Response {
     match accounts::verify_email(&state, &query.token).await {
         Ok(_) => MessagePage {
             base: Base::new(&ctx, "verify-title"),
@@ -127,15 +184,26 @@ pub async fn verify(State(state): State<AppState>, ctx: Ctx, Query(query): Query
         .into_response(),
         Err(AppError::NotFound) => (
             axum::http::StatusCode::NOT_FOUND,
-            MessagePage { base: Base::new(&ctx, "verify-title"), message: ctx.lang.t("error-link-expired"), link: None },
+            MessagePage {
+                base: Base::new(&ctx, "verify-title"),
+                message: ctx.lang.t("error-link-expired"),
+                link: None,
+            },
         )
             .into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-pub async fn resend_verification(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
-    let email = me.user.email.clone().ok_or(AppError::Conflict("no-email"))?;
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, AppError> {
+    let email = me
+        .user
+        .email
+        .clone()
+        .ok_or(AppError::Conflict("no-email"))?;
     if me.user.email_verified_at.is_some() {
         return Ok(see_other("/me"));
     }
@@ -151,13 +219,29 @@ pub struct ForgotPage {
 }
 
 pub async fn forgot_page(ctx: Ctx) -> ForgotPage {
-    ForgotPage { base: Base::new(&ctx, "forgot-title"), form: FormView::default() }
+    ForgotPage {
+        base: Base::new(&ctx, "forgot-title"),
+        form: FormView::default(),
+    }
 }
 
-pub async fn forgot(State(state): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Response {
+pub async fn forgot(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Response {
     match accounts::forgot_password(&state, ctx.lang, ip, form.get("email")).await {
-        Ok(()) => MessagePage { base: Base::new(&ctx, "forgot-title"), message: ctx.lang.t("forgot-sent"), link: None }.into_response(),
-        Err(error) => refuse(error, &form, ctx.lang, |form| ForgotPage { base: Base::new(&ctx, "forgot-title"), form }),
+        Ok(()) => MessagePage {
+            base: Base::new(&ctx, "forgot-title"),
+            message: ctx.lang.t("forgot-sent"),
+            link: None,
+        }
+        .into_response(),
+        Err(error) => refuse(error, &form, ctx.lang, |form| ForgotPage {
+            base: Base::new(&ctx, "forgot-title"),
+            form,
+        }),
     }
 }
 
@@ -169,13 +253,19 @@ pub struct ResetPage {
 }
 
 pub async fn reset_page(ctx: Ctx, Query(query): Query<TokenQuery>) -> ResetPage {
-    ResetPage { base: Base::new(&ctx, "reset-title"), form: FormView::default().with("token", query.token) }
+    ResetPage {
+        base: Base::new(&ctx, "reset-title"),
+        form: FormView::default().with("token", query.token),
+    }
 }
 
 pub async fn reset(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Response {
     match accounts::reset_password(&state, form.get("token"), form.get("password")).await {
         Ok(_) => see_other("/login?done=password-changed"),
-        Err(error) => refuse(error, &form, ctx.lang, |form| ResetPage { base: Base::new(&ctx, "reset-title"), form }),
+        Err(error) => refuse(error, &form, ctx.lang, |form| ResetPage {
+            base: Base::new(&ctx, "reset-title"),
+            form,
+        }),
     }
 }
 
@@ -191,6 +281,11 @@ pub async fn switch_language(
     if let Some(id) = ctx.user_id() {
         state.db.set_locale(id, lang.code()).await?;
     }
-    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 86_400, state.config.secure_cookies());
+    let cookie = set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        365 * 86_400,
+        state.config.secure_cookies(),
+    );
     Ok(see_other_with_cookie(safe_next(&query.next), cookie))
 }

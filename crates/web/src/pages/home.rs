@@ -21,5 +21,10 @@ pub struct HomePage {
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<HomePage, AppError> {
     let people = state.db.count_people().await?;
     let organisations = state.db.count_organisations().await?;
-    Ok(HomePage { signed_in: ctx.user.is_some(), base: Base::new(&ctx, "home-title"), people, organisations })
+    Ok(HomePage {
+        signed_in: ctx.user.is_some(),
+        base: Base::new(&ctx, "home-title"),
+        people,
+        organisations,
+    })
 }

@@ -30,7 +30,11 @@ impl Base {
     pub fn titled(ctx: &Ctx, title: String) -> Self {
         let notice = url::Url::parse(&format!("http://x{}", ctx.path))
             .ok()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k == "done").map(|(_, v)| v.into_owned()))
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "done")
+                    .map(|(_, v)| v.into_owned())
+            })
             .and_then(|key| ctx.lang.try_t(&format!("done-{key}")));
         Self {
             lang: ctx.lang,
@@ -38,7 +42,10 @@ impl Base {
             user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
             user_id: ctx.user_id().unwrap_or(0),
             is_admin: ctx.user.as_ref().is_some_and(|u| u.platform_admin),
-            pending_deletion: ctx.user.as_ref().is_some_and(|u| u.deletion_requested_at.is_some()),
+            pending_deletion: ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.deletion_requested_at.is_some()),
             notice,
             here: url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect(),
         }
@@ -79,7 +86,11 @@ pub struct ErrorPage {
 
 impl ErrorPage {
     pub fn new(ctx: &Ctx, status: u16, message: String) -> Self {
-        Self { base: Base::new(ctx, "error-title"), status, message }
+        Self {
+            base: Base::new(ctx, "error-title"),
+            status,
+            message,
+        }
     }
 }
 
@@ -94,6 +105,10 @@ pub struct Pager {
 impl Pager {
     /// Builds the pager from a page of `size` requested and `got` rows received.
     pub fn new(prefix: impl Into<String>, page: i64, size: i64, got: usize) -> Self {
-        Self { page, has_next: i64::try_from(got).unwrap_or(0) >= size, prefix: prefix.into() }
+        Self {
+            page,
+            has_next: i64::try_from(got).unwrap_or(0) >= size,
+            prefix: prefix.into(),
+        }
     }
 }

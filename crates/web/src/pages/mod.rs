@@ -25,7 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/verify", get(auth::verify))
         .route("/verify/resend", post(auth::resend_verification))
-        .route("/password/forgot", get(auth::forgot_page).post(auth::forgot))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_page).post(auth::forgot),
+        )
         .route("/password/reset", get(auth::reset_page).post(auth::reset))
         .route("/lang/{code}", get(auth::switch_language))
         .route("/me", get(profile::me))
@@ -36,11 +39,17 @@ pub fn routes() -> Router<AppState> {
         .route("/me/photo/remove", post(profile::remove_photo))
         .route("/people/{id}", get(profile::person))
         .route("/people/{id}/photo", get(profile::photo_file))
-        .route("/me/tokens", get(account::tokens_page).post(account::create_token))
+        .route(
+            "/me/tokens",
+            get(account::tokens_page).post(account::create_token),
+        )
         .route("/me/tokens/{id}/revoke", post(account::revoke_token))
         .route("/me/activity", get(account::activity))
         .route("/me/export", get(account::export))
-        .route("/me/delete", get(account::delete_page).post(account::delete))
+        .route(
+            "/me/delete",
+            get(account::delete_page).post(account::delete),
+        )
         .route("/me/delete/cancel", post(account::cancel_delete))
         .route("/orgs", get(orgs::list))
         .route("/orgs/new", get(orgs::new_page).post(orgs::create))
@@ -48,13 +57,25 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/edit", get(orgs::edit_page).post(orgs::edit))
         .route("/orgs/{id}/members", get(orgs::members))
         .route("/orgs/{id}/members/{user}/role", post(orgs::change_role))
-        .route("/orgs/{id}/members/{user}/remove", post(orgs::remove_member))
+        .route(
+            "/orgs/{id}/members/{user}/remove",
+            post(orgs::remove_member),
+        )
         .route("/orgs/{id}/members/{user}/unlock", post(orgs::unlock_pin))
         .route("/orgs/{id}/invitations", post(orgs::invite))
-        .route("/orgs/{id}/invitations/{invitation}/revoke", post(orgs::revoke_invitation))
-        .route("/orgs/{id}/register", get(orgs::register_page).post(orgs::register))
+        .route(
+            "/orgs/{id}/invitations/{invitation}/revoke",
+            post(orgs::revoke_invitation),
+        )
+        .route(
+            "/orgs/{id}/register",
+            get(orgs::register_page).post(orgs::register),
+        )
         .route("/orgs/{id}/members.csv", get(orgs::export_csv))
-        .route("/orgs/{id}/import", get(orgs::import_page).post(orgs::import))
+        .route(
+            "/orgs/{id}/import",
+            get(orgs::import_page).post(orgs::import),
+        )
         .route("/join/{token}", get(orgs::join_page).post(orgs::join))
         .route("/admin", get(admin::dashboard))
         .route("/admin/people", get(admin::people))
@@ -79,7 +100,11 @@ pub fn see_other_with_cookie(to: &str, cookie: HeaderValue) -> Response {
 
 /// Keeps a post-sign-in destination only when it is a path on this site.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
 }
 
 /// The page number from `?page=`, defaulting to 1.

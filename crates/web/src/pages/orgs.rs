@@ -30,7 +30,11 @@ pub struct ListPage {
     pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, me: SignedIn, Query(query): Query<PageQuery>) -> Result<ListPage, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(query): Query<PageQuery>,
+) -> Result<ListPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
     let all = state.db.organisations(page).await?;
     Ok(ListPage {
@@ -52,27 +56,59 @@ pub struct OrgFormPage {
 }
 
 pub async fn new_page(me: SignedIn) -> OrgFormPage {
-    OrgFormPage { base: Base::new(&me.ctx, "org-new-title"), form: FormView::default().with("kind", "association"), kinds: OrgKind::ALL, org_id: None }
+    OrgFormPage {
+        base: Base::new(&me.ctx, "org-new-title"),
+        form: FormView::default().with("kind", "association"),
+        kinds: OrgKind::ALL,
+        org_id: None,
+    }
 }
 
 pub async fn create(State(state): State<AppState>, me: SignedIn, form: FormData) -> Response {
     match orgs::create(&state, &me.user, &OrgInput::from_form(&form)).await {
         Ok(id) => see_other(&format!("/orgs/{id}?done=org-created")),
-        Err(error) => refuse(error, &form, me.ctx.lang, |form| OrgFormPage { base: Base::new(&me.ctx, "org-new-title"), form, kinds: OrgKind::ALL, org_id: None }),
+        Err(error) => refuse(error, &form, me.ctx.lang, |form| OrgFormPage {
+            base: Base::new(&me.ctx, "org-new-title"),
+            form,
+            kinds: OrgKind::ALL,
+            org_id: None,
+        }),
     }
 }
 
-pub async fn edit_page(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<OrgFormPage, AppError> {
+pub async fn edit_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<OrgFormPage, AppError> {
     require(&state, &me.user, id, Action::EditOrganisation).await?;
     let org = state.db.organisation(id).await?;
-    let form = FormView::default().with("name", org.name).with("kind", org.kind).with("description", org.description);
-    Ok(OrgFormPage { base: Base::new(&me.ctx, "org-edit-title"), form, kinds: OrgKind::ALL, org_id: Some(id) })
+    let form = FormView::default()
+        .with("name", org.name)
+        .with("kind", org.kind)
+        .with("description", org.description);
+    Ok(OrgFormPage {
+        base: Base::new(&me.ctx, "org-edit-title"),
+        form,
+        kinds: OrgKind::ALL,
+        org_id: Some(id),
+    })
 }
 
-pub async fn edit(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, form: FormData) -> Response {
+pub async fn edit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
     match orgs::update(&state, &me.user, id, &OrgInput::from_form(&form)).await {
         Ok(()) => see_other(&format!("/orgs/{id}?done=org-saved")),
-        Err(error) => refuse(error, &form, me.ctx.lang, |form| OrgFormPage { base: Base::new(&me.ctx, "org-edit-title"), form, kinds: OrgKind::ALL, org_id: Some(id) }),
+        Err(error) => refuse(error, &form, me.ctx.lang, |form| OrgFormPage {
+            base: Base::new(&me.ctx, "org-edit-title"),
+            form,
+            kinds: OrgKind::ALL,
+            org_id: Some(id),
+        }),
     }
 }
 
@@ -87,7 +123,10 @@ pub struct Rights {
 
 async fn rights(state: &AppState, me: &SignedIn, org_id: i64) -> Result<Rights, AppError> {
     let role = state.db.role_in(org_id, me.user.id).await?;
-    let actor = Actor { platform_admin: me.user.platform_admin, org_role: role.as_deref().and_then(|r| OrgRole::parse(r).ok()) };
+    let actor = Actor {
+        platform_admin: me.user.platform_admin,
+        org_role: role.as_deref().and_then(|r| OrgRole::parse(r).ok()),
+    };
     Ok(Rights {
         view_members: allows(actor, Action::ViewMembers),
         invite: allows(actor, Action::InviteMembers),
@@ -105,10 +144,18 @@ pub struct ShowPage {
     rights: Rights,
 }
 
-pub async fn show(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<ShowPage, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
     let org = state.db.organisation(id).await?;
     let rights = rights(&state, &me, id).await?;
-    Ok(ShowPage { base: Base::titled(&me.ctx, org.name.clone()), org, rights })
+    Ok(ShowPage {
+        base: Base::titled(&me.ctx, org.name.clone()),
+        org,
+        rights,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -127,16 +174,35 @@ pub struct MembersPage {
     pager: Pager,
 }
 
-async fn members_view(state: &AppState, me: &SignedIn, id: i64, page_number: i64) -> Result<MembersPage, AppError> {
+async fn members_view(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    page_number: i64,
+) -> Result<MembersPage, AppError> {
     require(state, &me.user, id, Action::ViewMembers).await?;
     let org = state.db.organisation(id).await?;
     let rights = rights(state, me, id).await?;
     let page = Page::new(page_number, 100);
     let members = state.db.members(id, page).await?;
-    let invitations = if rights.invite { state.db.invitations(id).await? } else { Vec::new() };
+    let invitations = if rights.invite {
+        state.db.invitations(id).await?
+    } else {
+        Vec::new()
+    };
     Ok(MembersPage {
-        base: Base::titled(&me.ctx, me.ctx.lang.t_with("members-title", &[("org", org.name.clone())])),
-        pager: Pager::new(format!("/orgs/{id}/members?page="), page.number, page.size, members.len()),
+        base: Base::titled(
+            &me.ctx,
+            me.ctx
+                .lang
+                .t_with("members-title", &[("org", org.name.clone())]),
+        ),
+        pager: Pager::new(
+            format!("/orgs/{id}/members?page="),
+            page.number,
+            page.size,
+            members.len(),
+        ),
         org,
         rights,
         members,
@@ -147,22 +213,44 @@ async fn members_view(state: &AppState, me: &SignedIn, id: i64, page_number: i64
     })
 }
 
-pub async fn members(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, Query(query): Query<PageQuery>) -> Result<MembersPage, AppError> {
+pub async fn members(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<MembersPage, AppError> {
     members_view(&state, &me, id, query.page.unwrap_or(1)).await
 }
 
-pub async fn change_role(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>, form: FormData) -> Result<Response, AppError> {
+pub async fn change_role(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+    form: FormData,
+) -> Result<Response, AppError> {
     orgs::change_role(&state, &me.user, id, user, form.get("role")).await?;
     Ok(see_other(&format!("/orgs/{id}/members?done=role-changed")))
 }
 
-pub async fn remove_member(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>) -> Result<Response, AppError> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
     orgs::remove_member(&state, &me.user, id, user).await?;
-    let to = if user == me.user.id { "/orgs?done=left".to_owned() } else { format!("/orgs/{id}/members?done=member-removed") };
+    let to = if user == me.user.id {
+        "/orgs?done=left".to_owned()
+    } else {
+        format!("/orgs/{id}/members?done=member-removed")
+    };
     Ok(see_other(&to))
 }
 
-pub async fn unlock_pin(State(state): State<AppState>, me: SignedIn, Path((id, user)): Path<(i64, i64)>) -> Result<MembersPage, AppError> {
+pub async fn unlock_pin(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, user)): Path<(i64, i64)>,
+) -> Result<MembersPage, AppError> {
     let pin = orgs::unlock_pin(&state, &me.user, id, user).await?;
     let name = state.db.user(user).await?.display_name;
     let mut page = members_view(&state, &me, id, 1).await?;
@@ -170,17 +258,28 @@ pub async fn unlock_pin(State(state): State<AppState>, me: SignedIn, Path((id, u
     Ok(page)
 }
 
-pub async fn invite(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, form: FormData) -> Result<MembersPage, AppError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<MembersPage, AppError> {
     let link = orgs::invite(&state, &me.user, id, form.get("role")).await?;
     let mut page = members_view(&state, &me, id, 1).await?;
     page.new_link = Some(link);
     Ok(page)
 }
 
-pub async fn revoke_invitation(State(state): State<AppState>, me: SignedIn, Path((id, invitation)): Path<(i64, i64)>) -> Result<Response, AppError> {
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, invitation)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
     require(&state, &me.user, id, Action::InviteMembers).await?;
     state.db.revoke_invitation(id, invitation).await?;
-    Ok(see_other(&format!("/orgs/{id}/members?done=invitation-revoked")))
+    Ok(see_other(&format!(
+        "/orgs/{id}/members?done=invitation-revoked"
+    )))
 }
 
 #[derive(Template, WebTemplate)]
@@ -191,10 +290,18 @@ pub struct RegisterPage {
     form: FormView,
 }
 
-pub async fn register_page(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<RegisterPage, AppError> {
+pub async fn register_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<RegisterPage, AppError> {
     require(&state, &me.user, id, Action::AccompanyPeople).await?;
     let org = state.db.organisation(id).await?;
-    Ok(RegisterPage { base: Base::new(&me.ctx, "register-title"), org, form: FormView::default().with("language", "fr") })
+    Ok(RegisterPage {
+        base: Base::new(&me.ctx, "register-title"),
+        org,
+        form: FormView::default().with("language", "fr"),
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -208,31 +315,64 @@ pub struct HandoutPage {
 
 impl HandoutPage {
     fn heading(&self) -> String {
-        self.person_lang.t_with("handout-heading", &[("name", self.handout.display_name.clone())])
+        self.person_lang.t_with(
+            "handout-heading",
+            &[("name", self.handout.display_name.clone())],
+        )
     }
     fn how(&self) -> String {
-        self.person_lang.t_with("handout-how", &[("url", self.handout.sign_in_url.clone())])
+        self.person_lang
+            .t_with("handout-how", &[("url", self.handout.sign_in_url.clone())])
     }
 }
 
-pub async fn register(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, form: FormData) -> Response {
-    let input = RegisterInput { display_name: form.get("display_name").into(), birth_year: form.get("birth_year").into(), language: form.get("language").into() };
+pub async fn register(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Response {
+    let input = RegisterInput {
+        display_name: form.get("display_name").into(),
+        birth_year: form.get("birth_year").into(),
+        language: form.get("language").into(),
+    };
     match orgs::register_person(&state, &me.user, id, &input).await {
         Ok(handout) => {
             let person_lang = crate::i18n::Lang::from_code(&handout.language).unwrap_or_default();
-            HandoutPage { base: Base::new(&me.ctx, "handout-title"), handout, person_lang }.into_response()
+            HandoutPage {
+                base: Base::new(&me.ctx, "handout-title"),
+                handout,
+                person_lang,
+            }
+            .into_response()
         }
         Err(error) => match state.db.organisation(id).await {
-            Ok(org) => refuse(error, &form, me.ctx.lang, |form| RegisterPage { base: Base::new(&me.ctx, "register-title"), org, form }),
+            Ok(org) => refuse(error, &form, me.ctx.lang, |form| RegisterPage {
+                base: Base::new(&me.ctx, "register-title"),
+                org,
+                form,
+            }),
             Err(other) => AppError::from(other).into_response(),
         },
     }
 }
 
-pub async fn export_csv(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let csv = members_csv::export(&state, &me.user, id).await?;
     let disposition = format!("attachment; filename=\"members-{id}.csv\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], csv).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -244,16 +384,29 @@ pub struct ImportPage {
     form: FormView,
 }
 
-pub async fn import_page(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<ImportPage, AppError> {
+pub async fn import_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<ImportPage, AppError> {
     require(&state, &me.user, id, Action::ExportImportMembers).await?;
     let org = state.db.organisation(id).await?;
-    Ok(ImportPage { base: Base::new(&me.ctx, "import-title"), org, report: None, form: FormView::default() })
+    Ok(ImportPage {
+        base: Base::new(&me.ctx, "import-title"),
+        org,
+        report: None,
+        form: FormView::default(),
+    })
 }
 
 /// Reads the uploaded CSV (or pasted text) and the chosen mode.
 async fn import_fields(mut multipart: Multipart) -> Result<(String, bool), AppError> {
     let (mut text, mut apply) = (String::new(), false);
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::Malformed)? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Malformed)?
+    {
         match field.name() {
             Some("file") | Some("text") => {
                 let bytes = field.bytes().await.map_err(|_| AppError::Malformed)?;
@@ -268,16 +421,36 @@ async fn import_fields(mut multipart: Multipart) -> Result<(String, bool), AppEr
     Ok((text, apply))
 }
 
-pub async fn import(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>, multipart: Multipart) -> Result<Response, AppError> {
+pub async fn import(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
     require(&state, &me.user, id, Action::ExportImportMembers).await?;
     let org = state.db.organisation(id).await?;
     let (text, apply) = import_fields(multipart).await?;
     let base = Base::new(&me.ctx, "import-title");
     match members_csv::import(&state, &me.user, me.ctx.lang, id, &text, !apply).await {
-        Ok(report) => Ok(ImportPage { base, org, report: Some(report), form: FormView::default() }.into_response()),
+        Ok(report) => Ok(ImportPage {
+            base,
+            org,
+            report: Some(report),
+            form: FormView::default(),
+        }
+        .into_response()),
         Err(error @ (AppError::Conflict(_) | AppError::Malformed)) => {
             let form = FormView::default().with_error(&error, me.ctx.lang);
-            Ok((error.status(), ImportPage { base, org, report: None, form }).into_response())
+            Ok((
+                error.status(),
+                ImportPage {
+                    base,
+                    org,
+                    report: None,
+                    form,
+                },
+            )
+                .into_response())
         }
         Err(error) => Err(error),
     }
@@ -292,13 +465,33 @@ pub struct JoinPage {
     signed_in: bool,
 }
 
-pub async fn join_page(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Result<JoinPage, AppError> {
-    let invitation = state.db.invitation(&token_digest(&token)).await.map_err(|_| AppError::Conflict("link-expired"))?;
+pub async fn join_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<JoinPage, AppError> {
+    let invitation = state
+        .db
+        .invitation(&token_digest(&token))
+        .await
+        .map_err(|_| AppError::Conflict("link-expired"))?;
     let org = state.db.organisation(invitation.org_id).await?;
-    Ok(JoinPage { base: Base::titled(&ctx, ctx.lang.t_with("join-title", &[("org", org.name.clone())])), org, token, signed_in: ctx.user.is_some() })
+    Ok(JoinPage {
+        base: Base::titled(
+            &ctx,
+            ctx.lang.t_with("join-title", &[("org", org.name.clone())]),
+        ),
+        org,
+        token,
+        signed_in: ctx.user.is_some(),
+    })
 }
 
-pub async fn join(State(state): State<AppState>, me: SignedIn, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn join(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let org = orgs::accept_invitation(&state, &me.user, &token).await?;
     Ok(see_other(&format!("/orgs/{org}?done=joined")))
 }

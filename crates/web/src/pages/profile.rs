@@ -6,14 +6,18 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use entraide_core::profile::{Availability, DAY_PARTS, INTERESTS, LANGUAGES, SKILLS, WEEKDAYS, Visibility};
+use entraide_core::profile::{
+    Availability, DAY_PARTS, INTERESTS, LANGUAGES, SKILLS, Visibility, WEEKDAYS,
+};
 
 use super::layout::Base;
 use super::see_other;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::{FormData, FormView, refuse};
-use crate::services::profiles::{self, ApproximatePosition, LocationInput, PersonView, ProfileInput};
+use crate::services::profiles::{
+    self, ApproximatePosition, LocationInput, PersonView, ProfileInput,
+};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -32,7 +36,12 @@ pub struct MePage {
     organisations: Vec<(entraide_store::orgs::Organisation, String)>,
 }
 
-async fn me_page(state: &AppState, me: &SignedIn, location: FormView, photo: FormView) -> Result<MePage, AppError> {
+async fn me_page(
+    state: &AppState,
+    me: &SignedIn,
+    location: FormView,
+    photo: FormView,
+) -> Result<MePage, AppError> {
     let user = &me.user;
     let tags = state.db.tags(user.id).await?;
     Ok(MePage {
@@ -93,19 +102,28 @@ pub async fn edit_page(State(state): State<AppState>, me: SignedIn) -> Result<Ed
         .with_all("skills", tags.skills)
         .with_all("interests", tags.interests)
         .with_all("languages", tags.languages)
-        .with_all("availability", Availability::from_bits(user.availability).slots());
+        .with_all(
+            "availability",
+            Availability::from_bits(user.availability).slots(),
+        );
     Ok(EditPage::new(Base::new(&me.ctx, "edit-title"), form))
 }
 
 pub async fn edit(State(state): State<AppState>, me: SignedIn, form: FormData) -> Response {
     match profiles::update(&state, &me.user, &ProfileInput::from_form(&form)).await {
         Ok(()) => see_other("/me?done=profile-saved"),
-        Err(error) => refuse(error, &form, me.ctx.lang, |form| EditPage::new(Base::new(&me.ctx, "edit-title"), form)),
+        Err(error) => refuse(error, &form, me.ctx.lang, |form| {
+            EditPage::new(Base::new(&me.ctx, "edit-title"), form)
+        }),
     }
 }
 
 pub async fn location(State(state): State<AppState>, me: SignedIn, form: FormData) -> Response {
-    let input = LocationInput { address: form.get("address").into(), lat: form.get("lat").into(), lng: form.get("lng").into() };
+    let input = LocationInput {
+        address: form.get("address").into(),
+        lat: form.get("lat").into(),
+        lng: form.get("lng").into(),
+    };
     match profiles::set_location(&state, &me.user, &input).await {
         Ok(_) => see_other("/me?done=location-saved#home"),
         Err(error @ (AppError::Internal(_) | AppError::Unauthorized)) => error.into_response(),
@@ -119,14 +137,21 @@ pub async fn location(State(state): State<AppState>, me: SignedIn, form: FormDat
     }
 }
 
-pub async fn clear_location(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
+pub async fn clear_location(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, AppError> {
     profiles::clear_location(&state, &me.user).await?;
     Ok(see_other("/me?done=location-cleared#home"))
 }
 
 /// Reads the `photo` part of a multipart upload.
 async fn photo_bytes(mut multipart: Multipart) -> Result<Bytes, AppError> {
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::Malformed)? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Malformed)?
+    {
         if field.name() == Some("photo") {
             return field.bytes().await.map_err(|_| AppError::Malformed);
         }
@@ -152,7 +177,10 @@ pub async fn photo(State(state): State<AppState>, me: SignedIn, multipart: Multi
     }
 }
 
-pub async fn remove_photo(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
+pub async fn remove_photo(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, AppError> {
     profiles::remove_photo(&state, &me.user).await?;
     Ok(see_other("/me?done=photo-removed"))
 }
@@ -164,22 +192,42 @@ pub struct PersonPage {
     person: PersonView,
 }
 
-pub async fn person(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<PersonPage, AppError> {
+pub async fn person(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<PersonPage, AppError> {
     let person = profiles::view_person(&state, &me.user, id).await?;
-    Ok(PersonPage { base: Base::titled(&me.ctx, person.display_name.clone()), person })
+    Ok(PersonPage {
+        base: Base::titled(&me.ctx, person.display_name.clone()),
+        person,
+    })
 }
 
 /// A profile photo, for those who may see the profile.
-pub async fn photo_file(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn photo_file(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     profiles::view_person(&state, &me.user, id).await?;
     let name = state.db.user(id).await?.photo.ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(state.config.data_dir.join("photos").join(&name)).await.map_err(|_| AppError::NotFound)?;
+    let bytes = tokio::fs::read(state.config.data_dir.join("photos").join(&name))
+        .await
+        .map_err(|_| AppError::NotFound)?;
     let mime = match profiles::photo_extension(&bytes) {
         Some("png") => "image/png",
         Some("webp") => "image/webp",
         _ => "image/jpeg",
     };
-    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=300")], bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Used by templates to show an approximate position.

@@ -3,13 +3,15 @@
 
 use std::net::IpAddr;
 
-use entraide_core::credentials::{Email, Login, Password, Pin, hash_secret, new_token, token_digest, verify_secret};
+use entraide_core::credentials::{
+    Email, Login, Password, Pin, hash_secret, new_token, token_digest, verify_secret,
+};
 use entraide_core::error::Errors;
 use entraide_core::names::DisplayName;
+use entraide_store::StoreError;
 use entraide_store::audit::NewAudit;
 use entraide_store::tokens::EmailPurpose;
 use entraide_store::users::User;
-use entraide_store::StoreError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -29,7 +31,11 @@ pub struct SignUpInput {
 
 impl SignUpInput {
     pub fn from_form(form: &FormData) -> Self {
-        Self { email: form.get("email").into(), password: form.get("password").into(), display_name: form.get("display_name").into() }
+        Self {
+            email: form.get("email").into(),
+            password: form.get("password").into(),
+            display_name: form.get("display_name").into(),
+        }
     }
 }
 
@@ -53,15 +59,24 @@ fn hash(secret: &str) -> Result<String, AppError> {
 
 /// Hashing runs on the blocking pool: argon2 takes tens of milliseconds of CPU.
 async fn hash_blocking(secret: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash(&secret)).await.map_err(AppError::internal)?
+    tokio::task::spawn_blocking(move || hash(&secret))
+        .await
+        .map_err(AppError::internal)?
 }
 
 async fn verify_blocking(secret: String, stored: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_secret(&secret, &stored)).await.map_err(AppError::internal)
+    tokio::task::spawn_blocking(move || verify_secret(&secret, &stored))
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Creates an account and sends the verification email.
-pub async fn sign_up(state: &AppState, lang: Lang, ip: Option<IpAddr>, input: &SignUpInput) -> Result<User, AppError> {
+pub async fn sign_up(
+    state: &AppState,
+    lang: Lang,
+    ip: Option<IpAddr>,
+    input: &SignUpInput,
+) -> Result<User, AppError> {
     let mut errors = Errors::default();
     let email = errors.take(Email::parse(&input.email));
     let password = errors.take(Password::parse(&input.password));
@@ -71,27 +86,60 @@ pub async fn sign_up(state: &AppState, lang: Lang, ip: Option<IpAddr>, input: &S
     };
     state.limits.check_signup(ip)?;
     let password_hash = hash_blocking(password.as_str().to_owned()).await?;
-    let id = match state.db.create_user_with_email(email.as_str(), &password_hash, name.as_str(), lang.code()).await {
+    let id = match state
+        .db
+        .create_user_with_email(email.as_str(), &password_hash, name.as_str(), lang.code())
+        .await
+    {
         Err(StoreError::Conflict) => return Err(AppError::Conflict("email-taken")),
         other => other?,
     };
-    state.db.audit(NewAudit { event: "account-created", actor_id: Some(id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "account-created",
+            actor_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
     send_verification(state, lang, id, email.as_str()).await?;
     Ok(state.db.user(id).await?)
 }
 
-pub async fn send_verification(state: &AppState, lang: Lang, user_id: i64, email: &str) -> Result<(), AppError> {
+pub async fn send_verification(
+    state: &AppState,
+    lang: Lang,
+    user_id: i64,
+    email: &str,
+) -> Result<(), AppError> {
     let token = new_token();
-    state.db.create_email_token(&token_digest(&token), user_id, EmailPurpose::Verify).await?;
-    mail::send_link(state, lang, email, "verify", &state.config.link(&format!("/verify?token={token}"))).await
+    state
+        .db
+        .create_email_token(&token_digest(&token), user_id, EmailPurpose::Verify)
+        .await?;
+    mail::send_link(
+        state,
+        lang,
+        email,
+        "verify",
+        &state.config.link(&format!("/verify?token={token}")),
+    )
+    .await
 }
 
 /// Checks an email and password. Unknown emails cost the same time as wrong passwords.
-pub async fn check_password(state: &AppState, ip: Option<IpAddr>, input: &LoginInput) -> Result<User, AppError> {
+pub async fn check_password(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    input: &LoginInput,
+) -> Result<User, AppError> {
     let mut errors = Errors::default();
     let email = errors.take(Email::parse(&input.email));
     if input.password.is_empty() {
-        errors.push(entraide_core::ParseError::new("password", entraide_core::Invalid::Required));
+        errors.push(entraide_core::ParseError::new(
+            "password",
+            entraide_core::Invalid::Required,
+        ));
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
@@ -105,18 +153,33 @@ pub async fn check_password(state: &AppState, ip: Option<IpAddr>, input: &LoginI
     // Checking unknown accounts against a real hash keeps their timing close to known ones.
     static DECOY: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| hash_secret("decoy password").unwrap_or_default());
-    let ok = verify_blocking(input.password.clone(), stored.unwrap_or_else(|| DECOY.clone())).await?;
+    let ok = verify_blocking(
+        input.password.clone(),
+        stored.unwrap_or_else(|| DECOY.clone()),
+    )
+    .await?;
     match (id, ok) {
         (Some(id), true) => Ok(state.db.user(id).await?),
         (id, _) => {
-            state.db.audit(NewAudit { event: "login-failed", subject_id: id, ..Default::default() }).await?;
+            state
+                .db
+                .audit(NewAudit {
+                    event: "login-failed",
+                    subject_id: id,
+                    ..Default::default()
+                })
+                .await?;
             Err(AppError::BadCredentials)
         }
     }
 }
 
 /// Checks a platform login and PIN; five wrong PINs lock the account.
-pub async fn check_pin(state: &AppState, ip: Option<IpAddr>, input: &PinLoginInput) -> Result<User, AppError> {
+pub async fn check_pin(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    input: &PinLoginInput,
+) -> Result<User, AppError> {
     let mut errors = Errors::default();
     let login = errors.take(Login::parse(&input.login));
     let pin = errors.take(Pin::parse(&input.pin));
@@ -141,15 +204,37 @@ pub async fn check_pin(state: &AppState, ip: Option<IpAddr>, input: &PinLoginInp
     }
     let locked = state.db.record_pin_failure(account.id).await?;
     let event = if locked { "pin-locked" } else { "pin-failed" };
-    state.db.audit(NewAudit { event, subject_id: Some(account.id), ..Default::default() }).await?;
-    Err(if locked { AppError::Locked } else { AppError::BadCredentials })
+    state
+        .db
+        .audit(NewAudit {
+            event,
+            subject_id: Some(account.id),
+            ..Default::default()
+        })
+        .await?;
+    Err(if locked {
+        AppError::Locked
+    } else {
+        AppError::BadCredentials
+    })
 }
 
 /// Opens a session and returns its secret (the cookie value).
 pub async fn start_session(state: &AppState, user: &User, how: &str) -> Result<String, AppError> {
     let token = new_token();
-    state.db.create_session(&token_digest(&token), user.id).await?;
-    state.db.audit(NewAudit { event: "login", actor_id: Some(user.id), detail: how, ..Default::default() }).await?;
+    state
+        .db
+        .create_session(&token_digest(&token), user.id)
+        .await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "login",
+            actor_id: Some(user.id),
+            detail: how,
+            ..Default::default()
+        })
+        .await?;
     Ok(token)
 }
 
@@ -158,32 +243,69 @@ pub async fn end_session(state: &AppState, token: &str) -> Result<(), AppError> 
 }
 
 /// Creates a personal API token and returns its secret, shown once.
-pub async fn create_api_token(state: &AppState, user: &User, name: &str) -> Result<(i64, String), AppError> {
-    let name = entraide_core::names::Tag::parse(name)
-        .map_err(|_| AppError::field(entraide_core::ParseError::new("name", entraide_core::Invalid::Required)))?;
+pub async fn create_api_token(
+    state: &AppState,
+    user: &User,
+    name: &str,
+) -> Result<(i64, String), AppError> {
+    let name = entraide_core::names::Tag::parse(name).map_err(|_| {
+        AppError::field(entraide_core::ParseError::new(
+            "name",
+            entraide_core::Invalid::Required,
+        ))
+    })?;
     let token = new_token();
-    let id = state.db.create_api_token(user.id, name.as_str(), &token_digest(&token)).await?;
-    state.db.audit(NewAudit { event: "api-token-created", actor_id: Some(user.id), detail: name.as_str(), ..Default::default() }).await?;
+    let id = state
+        .db
+        .create_api_token(user.id, name.as_str(), &token_digest(&token))
+        .await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "api-token-created",
+            actor_id: Some(user.id),
+            detail: name.as_str(),
+            ..Default::default()
+        })
+        .await?;
     Ok((id, token))
 }
 
 /// Confirms an email address from the link sent to it.
 pub async fn verify_email(state: &AppState, token: &str) -> Result<i64, AppError> {
-    let id = state.db.consume_email_token(&token_digest(token), EmailPurpose::Verify).await?;
+    let id = state
+        .db
+        .consume_email_token(&token_digest(token), EmailPurpose::Verify)
+        .await?;
     state.db.mark_email_verified(id).await?;
-    state.db.audit(NewAudit { event: "email-verified", actor_id: Some(id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "email-verified",
+            actor_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
     Ok(id)
 }
 
 /// Sends a reset link when the address has an account; says nothing either
 /// way, so the form cannot be used to learn who is registered.
-pub async fn forgot_password(state: &AppState, lang: Lang, ip: Option<IpAddr>, email: &str) -> Result<(), AppError> {
+pub async fn forgot_password(
+    state: &AppState,
+    lang: Lang,
+    ip: Option<IpAddr>,
+    email: &str,
+) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(AppError::field)?;
     state.limits.check_signup(ip)?;
     match state.db.user_by_email(email.as_str()).await {
         Ok(user) => {
             let token = new_token();
-            state.db.create_email_token(&token_digest(&token), user.id, EmailPurpose::Reset).await?;
+            state
+                .db
+                .create_email_token(&token_digest(&token), user.id, EmailPurpose::Reset)
+                .await?;
             let lang = Lang::from_code(&user.locale).unwrap_or(lang);
             let link = state.config.link(&format!("/password/reset?token={token}"));
             mail::send_link(state, lang, email.as_str(), "reset", &link).await
@@ -194,16 +316,35 @@ pub async fn forgot_password(state: &AppState, lang: Lang, ip: Option<IpAddr>, e
 }
 
 /// Sets a new password from a reset link and signs the person out everywhere.
-pub async fn reset_password(state: &AppState, token: &str, password: &str) -> Result<i64, AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+) -> Result<i64, AppError> {
     let password = Password::parse(password).map_err(AppError::field)?;
     let digest = token_digest(token);
-    state.db.peek_email_token(&digest, EmailPurpose::Reset).await.map_err(|_| AppError::Conflict("link-expired"))?;
+    state
+        .db
+        .peek_email_token(&digest, EmailPurpose::Reset)
+        .await
+        .map_err(|_| AppError::Conflict("link-expired"))?;
     let hash = hash_blocking(password.as_str().to_owned()).await?;
-    let id = state.db.consume_email_token(&digest, EmailPurpose::Reset).await.map_err(|_| AppError::Conflict("link-expired"))?;
+    let id = state
+        .db
+        .consume_email_token(&digest, EmailPurpose::Reset)
+        .await
+        .map_err(|_| AppError::Conflict("link-expired"))?;
     state.db.set_password_hash(id, &hash).await?;
     state.db.delete_sessions_of(id).await?;
     state.db.mark_email_verified(id).await?;
-    state.db.audit(NewAudit { event: "password-reset", actor_id: Some(id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "password-reset",
+            actor_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
     Ok(id)
 }
 

@@ -27,7 +27,12 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
     for number in 1.. {
         let members = state.db.members(org_id, Page::new(number, 100)).await?;
         for m in &members {
-            let record = [m.email.as_deref().unwrap_or(""), m.login.as_deref().unwrap_or(""), &m.display_name, &m.role];
+            let record = [
+                m.email.as_deref().unwrap_or(""),
+                m.login.as_deref().unwrap_or(""),
+                &m.display_name,
+                &m.role,
+            ];
             writer.write_record(record).map_err(AppError::internal)?;
         }
         if members.len() < 100 {
@@ -35,7 +40,15 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
         }
     }
     let bytes = writer.into_inner().map_err(AppError::internal)?;
-    state.db.audit(NewAudit { event: "members-exported", actor_id: Some(user.id), org_id: Some(org_id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "members-exported",
+            actor_id: Some(user.id),
+            org_id: Some(org_id),
+            ..Default::default()
+        })
+        .await?;
     String::from_utf8(bytes).map_err(AppError::internal)
 }
 
@@ -66,10 +79,23 @@ struct Row {
 /// ignored). People without an account get one without password: they set
 /// it with "forgot password". Nothing is written on a dry run, nor when any
 /// row is refused.
-pub async fn import(state: &AppState, user: &User, lang: Lang, org_id: i64, text: &str, dry_run: bool) -> Result<ImportReport, AppError> {
+pub async fn import(
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+    org_id: i64,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
     require(state, user, org_id, Action::ExportImportMembers).await?;
-    let mut report = ImportReport { dry_run, ..ImportReport::default() };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut report = ImportReport {
+        dry_run,
+        ..ImportReport::default()
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|_| AppError::Malformed)?.clone();
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(email_col), Some(name_col)) = (column("email"), column("display_name")) else {
@@ -81,11 +107,17 @@ pub async fn import(state: &AppState, user: &User, lang: Lang, org_id: i64, text
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
         if index >= MAX_ROWS {
-            report.rejected.push(RejectedRow { line, reason: lang.t("import-too-many") });
+            report.rejected.push(RejectedRow {
+                line,
+                reason: lang.t("import-too-many"),
+            });
             break;
         }
         let Ok(record) = record else {
-            report.rejected.push(RejectedRow { line, reason: lang.t("import-unreadable") });
+            report.rejected.push(RejectedRow {
+                line,
+                reason: lang.t("import-unreadable"),
+            });
             continue;
         };
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
@@ -99,19 +131,27 @@ pub async fn import(state: &AppState, user: &User, lang: Lang, org_id: i64, text
         });
         match parsed {
             Ok(row) if !seen.insert(row.email.as_str().to_owned()) => {
-                report.rejected.push(RejectedRow { line, reason: lang.t("import-duplicate") });
+                report.rejected.push(RejectedRow {
+                    line,
+                    reason: lang.t("import-duplicate"),
+                });
             }
             Ok(row) => rows.push(row),
             Err(error) => {
                 let label = lang.t(&format!("field-{}", error.field.replace('_', "-")));
                 let message = crate::error::field_message(lang, &error);
-                report.rejected.push(RejectedRow { line, reason: lang.t_with("field-error", &[("label", label), ("message", message)]) });
+                report.rejected.push(RejectedRow {
+                    line,
+                    reason: lang.t_with("field-error", &[("label", label), ("message", message)]),
+                });
             }
         }
     }
     for row in &rows {
         match state.db.user_by_email(row.email.as_str()).await {
-            Ok(existing) if state.db.role_in(org_id, existing.id).await?.is_some() => report.updated += 1,
+            Ok(existing) if state.db.role_in(org_id, existing.id).await?.is_some() => {
+                report.updated += 1
+            }
             Ok(_) | Err(StoreError::NotFound) => report.added += 1,
             Err(other) => return Err(other.into()),
         }
@@ -123,13 +163,25 @@ pub async fn import(state: &AppState, user: &User, lang: Lang, org_id: i64, text
         let id = match state.db.user_by_email(row.email.as_str()).await {
             Ok(existing) => existing.id,
             Err(StoreError::NotFound) => {
-                state.db.create_user_with_email(row.email.as_str(), "", row.name.as_str(), lang.code()).await?
+                state
+                    .db
+                    .create_user_with_email(row.email.as_str(), "", row.name.as_str(), lang.code())
+                    .await?
             }
             Err(other) => return Err(other.into()),
         };
         state.db.set_membership(org_id, id, row.role.key()).await?;
     }
     let detail = format!("added {}, updated {}", report.added, report.updated);
-    state.db.audit(NewAudit { event: "members-imported", actor_id: Some(user.id), org_id: Some(org_id), detail: &detail, ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "members-imported",
+            actor_id: Some(user.id),
+            org_id: Some(org_id),
+            detail: &detail,
+            ..Default::default()
+        })
+        .await?;
     Ok(report)
 }

@@ -7,9 +7,9 @@ use entraide_core::error::Errors;
 use entraide_core::names::{Bio, DisplayName, OrgName};
 use entraide_core::role::{OrgKind, OrgRole};
 use entraide_core::{Invalid, ParseError};
+use entraide_store::StoreError;
 use entraide_store::audit::NewAudit;
 use entraide_store::users::{AccompaniedPerson, User};
-use entraide_store::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,11 +21,26 @@ use crate::state::AppState;
 
 /// The person's role in the organisation, after checking they may do `action`.
 /// This is the only gate for organisation acts; it asks [`allows`].
-pub async fn require(state: &AppState, user: &User, org_id: i64, action: Action) -> Result<Option<OrgRole>, AppError> {
+pub async fn require(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    action: Action,
+) -> Result<Option<OrgRole>, AppError> {
     // A missing organisation is a 404 whatever the role.
     state.db.organisation(org_id).await?;
-    let role = state.db.role_in(org_id, user.id).await?.and_then(|r| OrgRole::parse(&r).ok());
-    if allows(Actor { platform_admin: user.platform_admin, org_role: role }, action) {
+    let role = state
+        .db
+        .role_in(org_id, user.id)
+        .await?
+        .and_then(|r| OrgRole::parse(&r).ok());
+    if allows(
+        Actor {
+            platform_admin: user.platform_admin,
+            org_role: role,
+        },
+        action,
+    ) {
         Ok(role)
     } else {
         Err(AppError::Forbidden)
@@ -43,14 +58,20 @@ pub struct OrgInput {
 
 impl OrgInput {
     pub fn from_form(form: &FormData) -> Self {
-        Self { name: form.get("name").into(), kind: form.get("kind").into(), description: form.get("description").into() }
+        Self {
+            name: form.get("name").into(),
+            kind: form.get("kind").into(),
+            description: form.get("description").into(),
+        }
     }
 
     fn parse(&self) -> Result<(OrgName, OrgKind, Bio), AppError> {
         let mut errors = Errors::default();
         let name = errors.take(OrgName::parse(&self.name));
         let kind = errors.take(OrgKind::parse(&self.kind));
-        let description = errors.take(Bio::parse(&self.description).map_err(|e| ParseError::new("description", e.reason)));
+        let description = errors.take(
+            Bio::parse(&self.description).map_err(|e| ParseError::new("description", e.reason)),
+        );
         match (name, kind, description) {
             (Some(n), Some(k), Some(d)) => Ok((n, k, d)),
             _ => Err(AppError::Invalid(errors)),
@@ -60,18 +81,39 @@ impl OrgInput {
 
 pub async fn create(state: &AppState, user: &User, input: &OrgInput) -> Result<i64, AppError> {
     let (name, kind, description) = input.parse()?;
-    let id = match state.db.create_organisation(name.as_str(), kind.key(), description.as_str(), user.id).await {
+    let id = match state
+        .db
+        .create_organisation(name.as_str(), kind.key(), description.as_str(), user.id)
+        .await
+    {
         Err(StoreError::Conflict) => return Err(AppError::Conflict("org-name-taken")),
         other => other?,
     };
-    state.db.audit(NewAudit { event: "org-created", actor_id: Some(user.id), org_id: Some(id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "org-created",
+            actor_id: Some(user.id),
+            org_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
     Ok(id)
 }
 
-pub async fn update(state: &AppState, user: &User, org_id: i64, input: &OrgInput) -> Result<(), AppError> {
+pub async fn update(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    input: &OrgInput,
+) -> Result<(), AppError> {
     require(state, user, org_id, Action::EditOrganisation).await?;
     let (name, kind, description) = input.parse()?;
-    match state.db.update_organisation(org_id, name.as_str(), kind.key(), description.as_str()).await {
+    match state
+        .db
+        .update_organisation(org_id, name.as_str(), kind.key(), description.as_str())
+        .await
+    {
         Err(StoreError::Conflict) => Err(AppError::Conflict("org-name-taken")),
         other => Ok(other?),
     }
@@ -79,10 +121,20 @@ pub async fn update(state: &AppState, user: &User, org_id: i64, input: &OrgInput
 
 /// Changes a member's role. The last admin cannot lose the role, so an
 /// organisation is never left without one.
-pub async fn change_role(state: &AppState, user: &User, org_id: i64, member: i64, role: &str) -> Result<(), AppError> {
+pub async fn change_role(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    member: i64,
+    role: &str,
+) -> Result<(), AppError> {
     require(state, user, org_id, Action::ManageRoles).await?;
     let role = OrgRole::parse(role).map_err(AppError::field)?;
-    let current = state.db.role_in(org_id, member).await?.ok_or(AppError::NotFound)?;
+    let current = state
+        .db
+        .role_in(org_id, member)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if current == "admin" && role != OrgRole::Admin && state.db.admin_count(org_id).await? <= 1 {
         return Err(AppError::Conflict("last-admin"));
     }
@@ -90,55 +142,114 @@ pub async fn change_role(state: &AppState, user: &User, org_id: i64, member: i64
     let detail = format!("{current} -> {}", role.key());
     state
         .db
-        .audit(NewAudit { event: "role-changed", actor_id: Some(user.id), subject_id: Some(member), org_id: Some(org_id), detail: &detail })
+        .audit(NewAudit {
+            event: "role-changed",
+            actor_id: Some(user.id),
+            subject_id: Some(member),
+            org_id: Some(org_id),
+            detail: &detail,
+        })
         .await?;
     Ok(())
 }
 
 /// Removes a member (or lets a member leave).
-pub async fn remove_member(state: &AppState, user: &User, org_id: i64, member: i64) -> Result<(), AppError> {
+pub async fn remove_member(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    member: i64,
+) -> Result<(), AppError> {
     if member != user.id {
         require(state, user, org_id, Action::ManageRoles).await?;
     }
-    let current = state.db.role_in(org_id, member).await?.ok_or(AppError::NotFound)?;
+    let current = state
+        .db
+        .role_in(org_id, member)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if current == "admin" && state.db.admin_count(org_id).await? <= 1 {
         return Err(AppError::Conflict("last-admin"));
     }
     state.db.remove_member(org_id, member).await?;
     state
         .db
-        .audit(NewAudit { event: "member-removed", actor_id: Some(user.id), subject_id: Some(member), org_id: Some(org_id), ..Default::default() })
+        .audit(NewAudit {
+            event: "member-removed",
+            actor_id: Some(user.id),
+            subject_id: Some(member),
+            org_id: Some(org_id),
+            ..Default::default()
+        })
         .await?;
     Ok(())
 }
 
 /// Creates an invitation link. Coordinators and social workers may invite
 /// members and volunteers; only admins may invite to higher roles.
-pub async fn invite(state: &AppState, user: &User, org_id: i64, role: &str) -> Result<String, AppError> {
+pub async fn invite(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    role: &str,
+) -> Result<String, AppError> {
     let my_role = require(state, user, org_id, Action::InviteMembers).await?;
     let role = OrgRole::parse(role).map_err(AppError::field)?;
-    let can_grant_any = allows(Actor { platform_admin: user.platform_admin, org_role: my_role }, Action::ManageRoles);
+    let can_grant_any = allows(
+        Actor {
+            platform_admin: user.platform_admin,
+            org_role: my_role,
+        },
+        Action::ManageRoles,
+    );
     if !can_grant_any && !matches!(role, OrgRole::Member | OrgRole::Volunteer) {
         return Err(AppError::Forbidden);
     }
     let token = new_token();
-    state.db.create_invitation(org_id, &token_digest(&token), role.key(), user.id).await?;
     state
         .db
-        .audit(NewAudit { event: "invitation-created", actor_id: Some(user.id), org_id: Some(org_id), detail: role.key(), ..Default::default() })
+        .create_invitation(org_id, &token_digest(&token), role.key(), user.id)
+        .await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "invitation-created",
+            actor_id: Some(user.id),
+            org_id: Some(org_id),
+            detail: role.key(),
+            ..Default::default()
+        })
         .await?;
     Ok(state.config.link(&format!("/join/{token}")))
 }
 
 /// Joins through an invitation link; returns the organisation id. Joining
 /// an organisation one already belongs to changes nothing.
-pub async fn accept_invitation(state: &AppState, user: &User, token: &str) -> Result<i64, AppError> {
-    let invitation = state.db.invitation(&token_digest(token)).await.map_err(|_| AppError::Conflict("link-expired"))?;
-    if state.db.join_organisation(invitation.org_id, user.id, &invitation.role).await? {
+pub async fn accept_invitation(
+    state: &AppState,
+    user: &User,
+    token: &str,
+) -> Result<i64, AppError> {
+    let invitation = state
+        .db
+        .invitation(&token_digest(token))
+        .await
+        .map_err(|_| AppError::Conflict("link-expired"))?;
+    if state
+        .db
+        .join_organisation(invitation.org_id, user.id, &invitation.role)
+        .await?
+    {
         state.db.count_invitation_use(invitation.id).await?;
         state
             .db
-            .audit(NewAudit { event: "joined", actor_id: Some(user.id), org_id: Some(invitation.org_id), detail: &invitation.role, ..Default::default() })
+            .audit(NewAudit {
+                event: "joined",
+                actor_id: Some(user.id),
+                org_id: Some(invitation.org_id),
+                detail: &invitation.role,
+                ..Default::default()
+            })
             .await?;
     }
     Ok(invitation.org_id)
@@ -167,7 +278,12 @@ pub struct Handout {
 }
 
 /// Registers a person without email as a member of the organisation.
-pub async fn register_person(state: &AppState, worker: &User, org_id: i64, input: &RegisterInput) -> Result<Handout, AppError> {
+pub async fn register_person(
+    state: &AppState,
+    worker: &User,
+    org_id: i64,
+    input: &RegisterInput,
+) -> Result<Handout, AppError> {
     require(state, worker, org_id, Action::AccompanyPeople).await?;
     let mut errors = Errors::default();
     let name = errors.take(DisplayName::parse(&input.display_name));
@@ -182,7 +298,9 @@ pub async fn register_person(state: &AppState, worker: &User, org_id: i64, input
     };
     let language = match input.language.trim() {
         "" => Some(Lang::Fr),
-        code => errors.take(Lang::from_code(code).ok_or(ParseError::new("language", Invalid::Choice))),
+        code => {
+            errors.take(Lang::from_code(code).ok_or(ParseError::new("language", Invalid::Choice)))
+        }
     };
     let (Some(name), Some(language)) = (name, language) else {
         return Err(AppError::Invalid(errors));
@@ -210,7 +328,13 @@ pub async fn register_person(state: &AppState, worker: &User, org_id: i64, input
                 state.db.join_organisation(org_id, id, "member").await?;
                 state
                     .db
-                    .audit(NewAudit { event: "registered-by-worker", actor_id: Some(worker.id), subject_id: Some(id), org_id: Some(org_id), ..Default::default() })
+                    .audit(NewAudit {
+                        event: "registered-by-worker",
+                        actor_id: Some(worker.id),
+                        subject_id: Some(id),
+                        org_id: Some(org_id),
+                        ..Default::default()
+                    })
                     .await?;
                 return Ok(Handout {
                     user_id: id,
@@ -227,9 +351,18 @@ pub async fn register_person(state: &AppState, worker: &User, org_id: i64, input
 }
 
 /// Unlocks a locked PIN account with a new PIN, returned once.
-pub async fn unlock_pin(state: &AppState, worker: &User, org_id: i64, person: i64) -> Result<String, AppError> {
+pub async fn unlock_pin(
+    state: &AppState,
+    worker: &User,
+    org_id: i64,
+    person: i64,
+) -> Result<String, AppError> {
     require(state, worker, org_id, Action::AccompanyPeople).await?;
-    state.db.role_in(org_id, person).await?.ok_or(AppError::NotFound)?;
+    state
+        .db
+        .role_in(org_id, person)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let target = state.db.user(person).await?;
     if target.login.is_none() {
         return Err(AppError::Conflict("no-pin"));
@@ -239,7 +372,13 @@ pub async fn unlock_pin(state: &AppState, worker: &User, org_id: i64, person: i6
     state.db.unlock_pin(person, Some(&pin_hash)).await?;
     state
         .db
-        .audit(NewAudit { event: "pin-unlocked", actor_id: Some(worker.id), subject_id: Some(person), org_id: Some(org_id), ..Default::default() })
+        .audit(NewAudit {
+            event: "pin-unlocked",
+            actor_id: Some(worker.id),
+            subject_id: Some(person),
+            org_id: Some(org_id),
+            ..Default::default()
+        })
         .await?;
     Ok(pin.as_str().to_owned())
 }

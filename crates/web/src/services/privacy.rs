@@ -3,9 +3,9 @@
 
 use std::io::Write as _;
 
+use entraide_store::Page;
 use entraide_store::audit::NewAudit;
 use entraide_store::users::User;
-use entraide_store::Page;
 use serde_json::json;
 
 use crate::error::AppError;
@@ -68,24 +68,39 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
 
 /// The export as a zip: `entraide.json` plus the person's files.
 pub async fn export_zip(state: &AppState, user: &User) -> Result<Vec<u8>, AppError> {
-    let data = serde_json::to_vec_pretty(&export_json(state, user).await?).map_err(AppError::internal)?;
+    let data =
+        serde_json::to_vec_pretty(&export_json(state, user).await?).map_err(AppError::internal)?;
     let photo = match &user.photo {
-        Some(name) => Some((name.clone(), tokio::fs::read(state.config.data_dir.join("photos").join(name)).await.ok())),
+        Some(name) => Some((
+            name.clone(),
+            tokio::fs::read(state.config.data_dir.join("photos").join(name))
+                .await
+                .ok(),
+        )),
         None => None,
     };
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);
         let options = zip::write::SimpleFileOptions::default();
-        zip.start_file("entraide.json", options).map_err(AppError::internal)?;
+        zip.start_file("entraide.json", options)
+            .map_err(AppError::internal)?;
         zip.write_all(&data).map_err(AppError::internal)?;
         if let Some((name, Some(bytes))) = photo {
-            zip.start_file(format!("photos/{name}"), options).map_err(AppError::internal)?;
+            zip.start_file(format!("photos/{name}"), options)
+                .map_err(AppError::internal)?;
             zip.write_all(&bytes).map_err(AppError::internal)?;
         }
         zip.finish().map_err(AppError::internal)?;
     }
-    state.db.audit(NewAudit { event: "data-exported", actor_id: Some(user.id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "data-exported",
+            actor_id: Some(user.id),
+            ..Default::default()
+        })
+        .await?;
     Ok(buffer.into_inner())
 }
 
@@ -98,13 +113,27 @@ pub async fn request_deletion(state: &AppState, user: &User) -> Result<i64, AppE
         }
     }
     state.db.request_deletion(user.id).await?;
-    state.db.audit(NewAudit { event: "deletion-requested", actor_id: Some(user.id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "deletion-requested",
+            actor_id: Some(user.id),
+            ..Default::default()
+        })
+        .await?;
     Ok(entraide_store::now() + state.config.deletion_grace_days * 86_400)
 }
 
 pub async fn cancel_deletion(state: &AppState, user: &User) -> Result<(), AppError> {
     state.db.cancel_deletion(user.id).await?;
-    state.db.audit(NewAudit { event: "deletion-cancelled", actor_id: Some(user.id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "deletion-cancelled",
+            actor_id: Some(user.id),
+            ..Default::default()
+        })
+        .await?;
     Ok(())
 }
 

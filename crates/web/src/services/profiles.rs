@@ -41,7 +41,13 @@ impl ProfileInput {
             skills: form.all("skills"),
             interests: form.all("interests"),
             languages: form.all("languages"),
-            free_tags: form.get("free_tags").split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+            free_tags: form
+                .get("free_tags")
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect(),
         }
     }
 }
@@ -61,11 +67,32 @@ pub async fn update(state: &AppState, user: &User, input: &ProfileInput) -> Resu
             .free_tags
             .iter()
             .take(20)
-            .map(|t| Tag::parse(t).map(|t| t.into_inner()).map_err(|e| entraide_core::ParseError::new("free_tags", e.reason)))
+            .map(|t| {
+                Tag::parse(t)
+                    .map(|t| t.into_inner())
+                    .map_err(|e| entraide_core::ParseError::new("free_tags", e.reason))
+            })
             .collect(),
     );
-    let (Some(name), Some(bio), Some(visibility), Some(availability), Some(skills), Some(interests), Some(languages), Some(free)) =
-        (name, bio, visibility, availability, skills, interests, languages, free)
+    let (
+        Some(name),
+        Some(bio),
+        Some(visibility),
+        Some(availability),
+        Some(skills),
+        Some(interests),
+        Some(languages),
+        Some(free),
+    ) = (
+        name,
+        bio,
+        visibility,
+        availability,
+        skills,
+        interests,
+        languages,
+        free,
+    )
     else {
         return Err(AppError::Invalid(errors));
     };
@@ -95,11 +122,18 @@ pub struct LocationInput {
 
 /// Places the person's home from an address (through the geocoder) or a
 /// hand-placed pin. Returns the normalised address label, if any.
-pub async fn set_location(state: &AppState, user: &User, input: &LocationInput) -> Result<Option<String>, AppError> {
+pub async fn set_location(
+    state: &AppState,
+    user: &User,
+    input: &LocationInput,
+) -> Result<Option<String>, AppError> {
     let address = input.address.trim();
     let (label, point) = if !address.is_empty() {
         if address.chars().count() > 200 {
-            return Err(AppError::field(entraide_core::ParseError::new("address", entraide_core::Invalid::TooLong)));
+            return Err(AppError::field(entraide_core::ParseError::new(
+                "address",
+                entraide_core::Invalid::TooLong,
+            )));
         }
         match state.geocoder.search(address).await {
             Ok(Some(found)) => (Some(found.label), found.point),
@@ -110,9 +144,17 @@ pub async fn set_location(state: &AppState, user: &User, input: &LocationInput) 
             }
         }
     } else {
-        (None, Point::parse(&input.lat, &input.lng).map_err(AppError::field)?)
+        (
+            None,
+            Point::parse(&input.lat, &input.lng).map_err(AppError::field)?,
+        )
     };
-    let home = Home { label: label.as_deref(), lat: point.lat, lng: point.lng, cell: point.cell() };
+    let home = Home {
+        label: label.as_deref(),
+        lat: point.lat,
+        lng: point.lng,
+        cell: point.cell(),
+    };
     state.db.set_home(user.id, Some(&home)).await?;
     Ok(label)
 }
@@ -135,7 +177,11 @@ impl ApproximatePosition {
         let shown = shown_position(user.home_cell?)?;
         // Rounded further to 4 decimals: the cell centre is all we vouch for.
         let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
-        Some(Self { lat: round(shown.lat), lng: round(shown.lng), precision_m: SHOWN_PRECISION_METRES })
+        Some(Self {
+            lat: round(shown.lat),
+            lng: round(shown.lng),
+            precision_m: SHOWN_PRECISION_METRES,
+        })
     }
 }
 
@@ -172,13 +218,19 @@ impl PersonView {
 }
 
 /// Another person's profile, if the viewer may see it.
-pub async fn view_person(state: &AppState, viewer: &User, person_id: i64) -> Result<PersonView, AppError> {
+pub async fn view_person(
+    state: &AppState,
+    viewer: &User,
+    person_id: i64,
+) -> Result<PersonView, AppError> {
     let person = state.db.user(person_id).await?;
     let visible = viewer.id == person.id
         || viewer.platform_admin
         || match Visibility::parse(&person.visibility).unwrap_or(Visibility::Hidden) {
             Visibility::Neighbours => true,
-            Visibility::Organisations => state.db.share_an_organisation(viewer.id, person.id).await?,
+            Visibility::Organisations => {
+                state.db.share_an_organisation(viewer.id, person.id).await?
+            }
             Visibility::Hidden => state.db.accompanies(viewer.id, person.id).await?,
         };
     if !visible || person.deletion_requested_at.is_some() && viewer.id != person.id {
@@ -204,16 +256,29 @@ pub async fn set_photo(state: &AppState, user: &User, bytes: &[u8]) -> Result<()
     }
     let extension = photo_extension(bytes).ok_or(invalid(entraide_core::Invalid::Choice))?;
     let dir = state.config.data_dir.join("photos");
-    tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(AppError::internal)?;
     let name = format!("{}.{extension}", uuid::Uuid::new_v4());
     let path = dir.join(&name);
     let temp = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&temp, bytes).await.map_err(AppError::internal)?;
-    tokio::fs::rename(&temp, &path).await.map_err(AppError::internal)?;
+    tokio::fs::write(&temp, bytes)
+        .await
+        .map_err(AppError::internal)?;
+    tokio::fs::rename(&temp, &path)
+        .await
+        .map_err(AppError::internal)?;
     if let Some(previous) = state.db.set_photo(user.id, Some(&name)).await? {
         let _ = tokio::fs::remove_file(dir.join(previous)).await;
     }
-    state.db.audit(NewAudit { event: "photo-changed", actor_id: Some(user.id), ..Default::default() }).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "photo-changed",
+            actor_id: Some(user.id),
+            ..Default::default()
+        })
+        .await?;
     Ok(())
 }
 

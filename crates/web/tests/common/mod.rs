@@ -31,7 +31,10 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     /// The session cookie set by this reply, as a `Cookie` header value.
     pub fn session(&self) -> String {
@@ -67,7 +70,11 @@ impl TestApp {
         let mut config = config(temp_dir());
         configure(&mut config);
         let state = AppState::new(db.clone(), config);
-        Self { router: app(state.clone()), state, db }
+        Self {
+            router: app(state.clone()),
+            state,
+            db,
+        }
     }
 
     /// One app per configured backend (SQLite always, PostgreSQL when set).
@@ -76,7 +83,12 @@ impl TestApp {
     }
 
     pub async fn all_with(configure: impl Fn(&mut WebConfig)) -> Vec<TestApp> {
-        entraide_store::testing::backends().await.unwrap().into_iter().map(|db| Self::with(db, &configure)).collect()
+        entraide_store::testing::backends()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|db| Self::with(db, &configure))
+            .collect()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -84,7 +96,11 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: &str) -> Reply {
@@ -96,7 +112,9 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)], cookie: &str) -> Reply {
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("sec-fetch-site", "same-origin");
@@ -106,8 +124,17 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
-    pub async fn api(&self, method: &str, path: &str, token: &str, body: Option<serde_json::Value>) -> Reply {
-        let mut request = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, "en");
         if !token.is_empty() {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -132,12 +159,21 @@ impl TestApp {
         let reply = self.send(request).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         let json = reply.json();
-        (json["user"]["profile"]["id"].as_i64().unwrap(), json["token"].as_str().unwrap().to_owned())
+        (
+            json["user"]["profile"]["id"].as_i64().unwrap(),
+            json["token"].as_str().unwrap().to_owned(),
+        )
     }
 
     /// Signs in through the web form; returns the `Cookie` header value.
     pub async fn web_login(&self, email: &str) -> String {
-        let reply = self.post_form("/login", &[("email", email), ("password", "correct horse battery")], "").await;
+        let reply = self
+            .post_form(
+                "/login",
+                &[("email", email), ("password", "correct horse battery")],
+                "",
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         reply.session()
     }

@@ -53,7 +53,11 @@ pub async fn start() -> (u16, Inbox) {
                         }
                         continue;
                     }
-                    let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
                     let answer: &[u8] = match verb.as_str() {
                         "EHLO" | "HELO" => b"250 localhost\r\n",
                         "DATA" => {

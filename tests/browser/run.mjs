@@ -86,8 +86,9 @@ async function main() {
   }
 
   const failed = results.filter((r) => !r.ok);
-  if (failed.length > 0 && process.env.ENTRAIDE_BROWSER_SERVER_LOG) {
-    console.log('\nserver log:\n' + indent(server.log()));
+  if (failed.length > 0) {
+    const tail = server.log().trimEnd().split('\n').slice(-40).join('\n');
+    console.log('\nLast lines of the server log:\n' + indent(tail));
   }
   console.log('\nSummary');
   for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}`);
@@ -108,7 +109,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 main().then(
   (ok) => process.exit(ok ? 0 : 1),
   (error) => {
-    console.error(error.stack || String(error));
+    console.error(`browser tests could not run: ${error.stack || error}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   },

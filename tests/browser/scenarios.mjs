@@ -321,6 +321,80 @@ export const scenarios = [
   },
 
   {
+    name: 'organisation management',
+    async run(t) {
+      const page = await t.newPage();
+      await t.goto(page, '/signup');
+      await signUp(t, page, { name: 'Nadia', email: uniqueEmail('nadia'), password: 'une association de quartier' });
+      assert.equal(here(page), '/me/edit?done=welcome');
+
+      await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'Organisations', exact: true }).click());
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: 'Créer une organisation', exact: true }).click());
+      assert.equal(here(page), '/orgs/new');
+
+      // Without a name the form is refused and says why.
+      await t.navigate(page, () => page.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+        { status: 422, what: 'empty organisation form' });
+      assert.equal(await page.locator('.error-summary[role=alert] a[href="#f-name"]').count(), 1);
+
+      const orgName = `Voisins de la rue ${Date.now().toString(36)}`;
+      await page.getByLabel("Nom de l'organisation", { exact: true }).fill(orgName);
+      await page.locator('fieldset#f-kind').getByLabel('Association', { exact: true }).check();
+      await page.getByLabel('Description', { exact: true }).fill('Courses et petits services.');
+      await t.navigate(page, () => page.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+        { what: 'organisation form' });
+      assert.match(here(page), /^\/orgs\/\d+\?done=org-created$/);
+      await expectNotice(page, 'Organisation créée.');
+      await expectHeading(page, orgName);
+      const orgPath = new URL(page.url()).pathname;
+
+      await t.navigate(page, () => page.getByRole('link', { name: "Modifier l'organisation", exact: true }).click());
+      assert.equal(here(page), `${orgPath}/edit`);
+      assert.equal(await page.getByLabel("Nom de l'organisation", { exact: true }).inputValue(), orgName);
+      await t.navigate(page, () => page.getByRole('button', { name: 'Enregistrer', exact: true }).click());
+      await expectNotice(page, 'Organisation enregistrée.');
+
+      // Members: an invitation link, then the join page it leads to.
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: 'Membres', exact: true }).click());
+      assert.equal(here(page), `${orgPath}/members`);
+      await t.navigate(page, () => page.getByRole('button', { name: "Créer un lien d'invitation", exact: true }).click(),
+        { what: 'invitation form' });
+      const link = (await page.locator('main .banner.success code').innerText()).trim();
+      const joinPath = new URL(link).pathname;
+      assert.match(joinPath, /^\/join\//);
+
+      const guest = await t.newPage();
+      await t.goto(guest, joinPath);
+      assert.match(await mainText(guest), /Connectez-vous ou créez un compte/);
+      await t.navigate(guest, () => guest.locator('main').getByRole('link', { name: 'Se connecter', exact: true }).click());
+      await guest.getByLabel('Adresse e-mail', { exact: true }).fill(DEMO_NEIGHBOUR);
+      await guest.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+      await t.navigate(guest, () => guest.locator('main').getByRole('button', { name: 'Se connecter', exact: true }).click());
+      assert.equal(here(guest), joinPath, 'back on the invitation after signing in');
+      await t.navigate(guest, () => guest.getByRole('button', { name: 'Rejoindre', exact: true }).click());
+      await expectNotice(guest, "Vous avez rejoint l'organisation.");
+
+      // Register a person without email: the PIN handout.
+      await t.goto(page, orgPath);
+      await t.navigate(page, () => page.getByRole('link', { name: 'Inscrire une personne', exact: true }).click());
+      await page.getByLabel('Nom affiché', { exact: true }).fill('Marcel');
+      await t.navigate(page, () => page.getByRole('button', { name: 'Inscrire', exact: true }).click(),
+        { what: 'registration form' });
+      await expectHeading(page, 'Fiche de connexion');
+      assert.match(await page.locator('.handout').innerText(), /Marcel/);
+
+      await t.goto(page, orgPath);
+      await t.navigate(page, () => page.getByRole('link', { name: 'Importer des membres', exact: true }).click());
+      assert.equal(here(page), `${orgPath}/import`);
+
+      // A page that does not exist.
+      await t.goto(page, '/orgs/999999', { status: 404 });
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: "Retour à l'accueil", exact: true }).click());
+      assert.equal(here(page), '/');
+    },
+  },
+
+  {
     name: 'without JavaScript',
     async run(t) {
       const page = await t.newPage({ javaScriptEnabled: false });

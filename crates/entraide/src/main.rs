@@ -109,7 +109,7 @@ async fn open(settings: &Settings) -> Result<Db, String> {
             settings.web.data_dir.display()
         )
     })?;
-    let db = Db::connect(&settings.database_url)
+    let db = Db::connect_with(&settings.database_url, settings.database_pool)
         .await
         .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;

@@ -14,6 +14,7 @@ use url::Url;
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
     pub database_url: Option<String>,
+    pub database_pool: Option<u32>,
     pub bind: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub base_url: Option<String>,
@@ -36,6 +37,8 @@ pub struct FileSmtp {
 #[derive(Debug)]
 pub struct Settings {
     pub database_url: String,
+    /// Connections in the pool; `None` lets the store choose for the backend.
+    pub database_pool: Option<u32>,
     pub bind: SocketAddr,
     pub web: WebConfig,
 }
@@ -72,6 +75,15 @@ impl Settings {
         let database_url = get("DATABASE_URL")
             .or(from_file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("entraide.db").display()));
+        let database_pool = match get("DATABASE_POOL") {
+            Some(text) => Some(
+                text.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("ENTRAIDE_DATABASE_POOL must be a positive number")?,
+            ),
+            None => from_file.database_pool,
+        };
         let bind_text = get("BIND")
             .or(from_file.bind)
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
@@ -105,6 +117,7 @@ impl Settings {
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         Ok(Self {
             database_url,
+            database_pool,
             bind,
             web: WebConfig {
                 base_url,

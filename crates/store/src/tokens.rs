@@ -103,26 +103,6 @@ impl Db {
         .await?)
     }
 
-    /// The owner of an API token; records when it was last used (at most
-    /// once a minute, to keep reads cheap).
-    pub async fn api_token_user(&self, digest: &str) -> Result<i64, StoreError> {
-        let (id, user_id, last): (i64, i64, Option<i64>) = sqlx::query_as(
-            "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1",
-        )
-        .bind(digest)
-        .fetch_one(&self.pool)
-        .await?;
-        let at = now();
-        if last.is_none_or(|last| at - last > 60) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(user_id)
-    }
-
     pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id",

@@ -32,9 +32,19 @@ pub struct User {
     pub deletion_requested_at: Option<i64>,
 }
 
-const USER_COLUMNS: &str = "id, email, email_verified_at, login, pin_locked, display_name, bio, photo, \
-     platform_admin, locale, visibility, home_label, home_lat, home_lng, home_cell, availability, \
-     birth_year, registered_by, created_at, deletion_requested_at";
+/// Qualified, so queries joining other tables stay unambiguous.
+const USER_COLUMNS: &str = "users.id, users.email, users.email_verified_at, users.login, users.pin_locked, \
+     users.display_name, users.bio, users.photo, users.platform_admin, users.locale, users.visibility, \
+     users.home_label, users.home_lat, users.home_lng, users.home_cell, users.availability, \
+     users.birth_year, users.registered_by, users.created_at, users.deletion_requested_at";
+
+#[derive(sqlx::FromRow)]
+struct TokenOwner {
+    #[sqlx(flatten)]
+    user: User,
+    token_id: i64,
+    token_used_at: Option<i64>,
+}
 
 /// What is needed to check a PIN.
 #[derive(Clone, sqlx::FromRow)]
@@ -124,6 +134,28 @@ impl Db {
             .bind(now())
             .fetch_one(&self.pool)
             .await?)
+    }
+
+    /// The owner of a personal API token, in one query; records when the
+    /// token was last used (at most once a minute, to keep reads cheap).
+    pub async fn user_by_api_token(&self, digest: &str) -> Result<User, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, t.id AS token_id, t.last_used_at AS token_used_at FROM users \
+             JOIN api_tokens t ON t.user_id = users.id WHERE t.token_hash = $1"
+        );
+        let row: TokenOwner = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(digest)
+            .fetch_one(&self.pool)
+            .await?;
+        let at = now();
+        if row.token_used_at.is_none_or(|last| at - last > 60) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(row.token_id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(row.user)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
@@ -284,14 +316,19 @@ impl Db {
         Ok(())
     }
 
-    /// Erases the accounts whose grace period ended before `cutoff`. Their
-    /// audit entries stay, with the person's reference removed by the
-    /// foreign key (`ON DELETE SET NULL`). Returns how many were erased.
-    pub async fn purge_deleted_accounts(&self, cutoff: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM users WHERE deletion_requested_at IS NOT NULL AND deletion_requested_at < $1")
-            .bind(cutoff)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+    /// Erases the accounts whose grace period ended before `cutoff` and
+    /// returns, for each, its photo file name (for the caller to remove).
+    /// Their audit entries stay, with the person's reference removed by the
+    /// foreign key (`ON DELETE SET NULL`).
+    pub async fn purge_deleted_accounts(
+        &self,
+        cutoff: i64,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "DELETE FROM users WHERE deletion_requested_at IS NOT NULL AND deletion_requested_at < $1 RETURNING photo",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -67,9 +67,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let headers = request.headers();
     let user = if let Some(token) = bearer(headers) {
         let digest = token_digest(token);
-        match state.db.api_token_user(&digest).await {
-            Ok(id) => state.db.user(id).await.ok(),
-            Err(_) => {
+        match state.db.user_by_api_token(&digest).await {
+            Ok(user) => Some(user),
+            Err(entraide_store::StoreError::NotFound) => {
                 let lang = headers
                     .get(ACCEPT_LANGUAGE)
                     .and_then(|v| v.to_str().ok())
@@ -79,6 +79,14 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                     ..Ctx::default()
                 };
                 return crate::error::error_response(&AppError::Unauthorized, &ctx, true);
+            }
+            Err(other) => {
+                tracing::error!(error = %other, "could not check a bearer token");
+                return crate::error::error_response(
+                    &AppError::internal(other),
+                    &Ctx::default(),
+                    true,
+                );
             }
         }
     } else if let Some(token) = cookie(headers, SESSION_COOKIE) {

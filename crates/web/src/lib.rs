@@ -15,6 +15,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod services;
 pub mod state;
+pub mod stats;
 
 use std::time::Duration;
 

@@ -20,6 +20,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Wakes the mail worker as soon as a message is queued.
     pub outbox: Arc<Notify>,
+    pub home_counts: Arc<crate::stats::HomeCounts>,
 }
 
 impl AppState {
@@ -32,6 +33,7 @@ impl AppState {
             limits: Arc::new(RateLimits::default()),
             metrics: crate::middleware::metrics_handle(),
             outbox: Arc::new(Notify::new()),
+            home_counts: Arc::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ import { axeViolations, formatViolations } from './axe.mjs';
 
 const NAVIGATION_TIMEOUT_MS = 15_000;
 const ACTION_TIMEOUT_MS = 10_000;
+const AXE_TIMEOUT_MS = 20_000;
 
 export class Scenario {
   constructor(browser, baseUrl) {
@@ -38,10 +39,19 @@ export class Scenario {
     });
 
     const page = await context.newPage();
-    const state = { page, documents: 0, auditedDocument: 0, lastUrl: '' };
+    const state = {
+      page,
+      documents: 0,
+      auditedDocument: 0,
+      lastUrl: '',
+      javaScriptEnabled: options.javaScriptEnabled !== false,
+    };
     this.pages.push(state);
 
     page.on('load', () => {
+      if (state.documents > state.auditedDocument) {
+        this.problems.push(`page left without an accessibility check: ${state.lastUrl}`);
+      }
       state.documents += 1;
       state.lastUrl = page.url();
     });
@@ -101,7 +111,11 @@ export class Scenario {
   async audit(page) {
     const state = this.pages.find((s) => s.page === page);
     const url = page.url();
-    const violations = await axeViolations(page);
+    const violations = await withTimeout(
+      axeViolations(page, { javaScriptEnabled: state?.javaScriptEnabled ?? true }),
+      AXE_TIMEOUT_MS,
+      `axe on ${url}`,
+    );
     if (violations.length > 0) this.violations.push(formatViolations(url, violations));
     this.audited.push(url);
     if (state) state.auditedDocument = state.documents;
@@ -121,6 +135,14 @@ export class Scenario {
   async close() {
     await Promise.allSettled(this.contexts.map((c) => c.close()));
   }
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function expectStatus(response, expected, what) {

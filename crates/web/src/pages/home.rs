@@ -19,12 +19,11 @@ pub struct HomePage {
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<HomePage, AppError> {
-    let people = state.db.count_people().await?;
-    let organisations = state.db.count_organisations().await?;
+    let counts = state.home_counts.get(&state.db).await?;
     Ok(HomePage {
         signed_in: ctx.user.is_some(),
         base: Base::new(&ctx, "home-title"),
-        people,
-        organisations,
+        people: counts.people,
+        organisations: counts.organisations,
     })
 }

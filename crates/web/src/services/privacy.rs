@@ -138,7 +138,12 @@ pub async fn cancel_deletion(state: &AppState, user: &User) -> Result<(), AppErr
 }
 
 /// Erases the accounts whose grace period is over, with their files.
-pub async fn purge(state: &AppState) -> Result<u64, AppError> {
+/// Returns how many were erased.
+pub async fn purge(state: &AppState) -> Result<usize, AppError> {
     let cutoff = entraide_store::now() - state.config.deletion_grace_days * 86_400;
-    Ok(state.db.purge_deleted_accounts(cutoff).await?)
+    let erased = state.db.purge_deleted_accounts(cutoff).await?;
+    for photo in erased.iter().flatten() {
+        let _ = tokio::fs::remove_file(state.config.data_dir.join("photos").join(photo)).await;
+    }
+    Ok(erased.len())
 }

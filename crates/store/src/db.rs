@@ -38,10 +38,9 @@ impl Db {
         Self::connect_with(url, None).await
     }
 
-    /// Like [`Db::connect`], with a chosen pool size. By default SQLite gets
-    /// one connection per CPU core: each SQLite connection runs on its own
-    /// thread, and more threads than cores only add context switches.
-    /// PostgreSQL gets 16.
+    /// Like [`Db::connect`], with a chosen pool size (default: 8 for SQLite,
+    /// which measured best on two cores, see docs/benchmarks.md; 16 for
+    /// PostgreSQL).
     pub async fn connect_with(url: &str, max_connections: Option<u32>) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -63,14 +62,10 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::InvalidUrl(first_line(&e.to_string())))?;
         let pool = AnyPoolOptions::new()
-            .max_connections(
-                max_connections.unwrap_or(match backend {
-                    Backend::Sqlite => std::thread::available_parallelism()
-                        .map_or(2, |n| n.get() as u32)
-                        .clamp(2, 8),
-                    Backend::Postgres => 16,
-                }),
-            )
+            .max_connections(max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            }))
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {

@@ -14,8 +14,10 @@ pub struct Actor {
 /// Everything that needs a permission beyond being signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// See an organisation's list of members.
+    /// See an organisation's list of members (names and roles).
     ViewMembers,
+    /// See the members' contact details (email, platform login, PIN lock).
+    ViewContacts,
     /// Create invitation links.
     InviteMembers,
     /// Change a member's role or remove them.
@@ -33,6 +35,7 @@ pub enum Action {
 impl Action {
     pub const ALL: &'static [Self] = &[
         Self::ViewMembers,
+        Self::ViewContacts,
         Self::InviteMembers,
         Self::ManageRoles,
         Self::EditOrganisation,
@@ -53,7 +56,9 @@ pub fn allows(actor: Actor, action: Action) -> bool {
     };
     match action {
         Action::ViewMembers => true,
-        Action::InviteMembers => matches!(role, Coordinator | SocialWorker | Admin),
+        Action::InviteMembers | Action::ViewContacts => {
+            matches!(role, Coordinator | SocialWorker | Admin)
+        }
         Action::ManageRoles | Action::EditOrganisation | Action::ExportImportMembers => {
             role == Admin
         }
@@ -75,15 +80,19 @@ mod tests {
             (None, &[]),
             (Some(OrgRole::Member), &[ViewMembers]),
             (Some(OrgRole::Volunteer), &[ViewMembers]),
-            (Some(OrgRole::Coordinator), &[ViewMembers, InviteMembers]),
+            (
+                Some(OrgRole::Coordinator),
+                &[ViewMembers, ViewContacts, InviteMembers],
+            ),
             (
                 Some(OrgRole::SocialWorker),
-                &[ViewMembers, InviteMembers, AccompanyPeople],
+                &[ViewMembers, ViewContacts, InviteMembers, AccompanyPeople],
             ),
             (
                 Some(OrgRole::Admin),
                 &[
                     ViewMembers,
+                    ViewContacts,
                     InviteMembers,
                     ManageRoles,
                     EditOrganisation,

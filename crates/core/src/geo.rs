@@ -29,7 +29,7 @@ impl Point {
         if ok {
             Ok(Self { lat, lng })
         } else {
-            Err(ParseError::new("location", Invalid::Coordinate))
+            Err(ParseError::new("lat", Invalid::Coordinate))
         }
     }
 
@@ -39,7 +39,7 @@ impl Point {
         let number = |raw: &str| raw.trim().replace(',', ".").parse::<f64>();
         match (number(lat), number(lng)) {
             (Ok(lat), Ok(lng)) => Self::new(lat, lng),
-            _ => Err(ParseError::new("location", Invalid::Coordinate)),
+            _ => Err(ParseError::new("lat", Invalid::Coordinate)),
         }
     }
 

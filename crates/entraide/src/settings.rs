@@ -10,7 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 /// The settings file: every key optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
     pub database_url: Option<String>,
@@ -34,7 +34,7 @@ pub struct FileSmtp {
     pub from: Option<String>,
 }
 
-#[derive(Debug)]
+/// Deliberately not `Debug`: the database URL may hold a password.
 pub struct Settings {
     pub database_url: String,
     /// Connections in the pool; `None` lets the store choose for the backend.

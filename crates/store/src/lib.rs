@@ -25,10 +25,11 @@ pub struct Page {
 }
 
 impl Page {
-    /// Page numbers start at 1; sizes are kept between 1 and 100.
+    /// Page numbers run from 1 to a million (so offsets cannot overflow);
+    /// sizes are kept between 1 and 100.
     pub fn new(number: i64, size: i64) -> Self {
         Self {
-            number: number.max(1),
+            number: number.clamp(1, 1_000_000),
             size: size.clamp(1, 100),
         }
     }

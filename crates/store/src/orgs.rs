@@ -22,6 +22,22 @@ pub struct Member {
     pub joined_at: i64,
     #[sqlx(try_from = "crate::Flag")]
     pub pin_locked: bool,
+    /// Registered without email by this organisation's social workers.
+    #[sqlx(try_from = "crate::Flag")]
+    pub registered_here: bool,
+}
+
+impl Member {
+    /// The member as seen by someone who may not see contact details.
+    pub fn without_contacts(self) -> Self {
+        Self {
+            email: None,
+            login: None,
+            pin_locked: false,
+            registered_here: false,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -149,7 +165,8 @@ impl Db {
 
     pub async fn members(&self, org_id: i64, page: Page) -> Result<Vec<Member>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT u.id AS user_id, u.display_name, u.email, u.login, m.role, m.created_at AS joined_at, u.pin_locked \
+            "SELECT u.id AS user_id, u.display_name, u.email, u.login, m.role, m.created_at AS joined_at, u.pin_locked, \
+             CASE WHEN u.registered_org = m.org_id THEN 1 ELSE 0 END AS registered_here \
              FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 \
              ORDER BY u.display_name, u.id LIMIT $2 OFFSET $3",
         )

@@ -178,4 +178,40 @@ impl Db {
         .fetch_one(&self.pool)
         .await?)
     }
+
+    /// Uses a reset link: sets the new password hash, confirms the email
+    /// (the link proved it), and ends every session and API token, all in
+    /// one transaction. `NotFound` when the link is unknown, used or expired.
+    pub async fn reset_password(
+        &self,
+        digest: &str,
+        password_hash: &str,
+    ) -> Result<i64, StoreError> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let user_id: i64 = sqlx::query_scalar(
+            "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = 'reset' \
+             AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+        )
+        .bind(at)
+        .bind(digest)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3")
+            .bind(password_hash)
+            .bind(at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user_id)
+    }
 }

@@ -28,6 +28,7 @@ pub struct User {
     pub availability: i64,
     pub birth_year: Option<i64>,
     pub registered_by: Option<i64>,
+    pub registered_org: Option<i64>,
     pub created_at: i64,
     pub deletion_requested_at: Option<i64>,
 }
@@ -36,7 +37,7 @@ pub struct User {
 const USER_COLUMNS: &str = "users.id, users.email, users.email_verified_at, users.login, users.pin_locked, \
      users.display_name, users.bio, users.photo, users.platform_admin, users.locale, users.visibility, \
      users.home_label, users.home_lat, users.home_lng, users.home_cell, users.availability, \
-     users.birth_year, users.registered_by, users.created_at, users.deletion_requested_at";
+     users.birth_year, users.registered_by, users.registered_org, users.created_at, users.deletion_requested_at";
 
 #[derive(sqlx::FromRow)]
 struct TokenOwner {
@@ -67,6 +68,8 @@ pub struct AccompaniedPerson<'a> {
     pub locale: &'a str,
     pub birth_year: Option<i64>,
     pub registered_by: i64,
+    /// The organisation registering them; they become its member.
+    pub org_id: i64,
 }
 
 impl Db {
@@ -93,14 +96,17 @@ impl Db {
         Ok(id)
     }
 
-    /// Creates a login + PIN account; `Conflict` when the login is taken.
+    /// Creates a login + PIN account, member of the registering
+    /// organisation, in one transaction; `Conflict` when the login is taken.
     pub async fn create_accompanied_user(
         &self,
         person: &AccompaniedPerson<'_>,
     ) -> Result<i64, StoreError> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, registered_org, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(person.login)
         .bind(person.pin_hash)
@@ -108,9 +114,17 @@ impl Db {
         .bind(person.locale)
         .bind(person.birth_year)
         .bind(person.registered_by)
-        .bind(now())
-        .fetch_one(&self.pool)
+        .bind(person.org_id)
+        .bind(at)
+        .fetch_one(&mut *tx)
         .await?;
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)")
+            .bind(person.org_id)
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(id)
     }
 

@@ -59,6 +59,9 @@ async fn accounts_by_email_are_unique() -> TestResult {
 async fn pin_locks_after_five_failures_and_unlocks() -> TestResult {
     for db in backends().await? {
         let worker = person(&db, "worker@example.fr").await?;
+        let org = db
+            .create_organisation("CCAS", "social_service", "", worker)
+            .await?;
         let id = db
             .create_accompanied_user(&AccompaniedPerson {
                 display_name: "Momo",
@@ -67,8 +70,15 @@ async fn pin_locks_after_five_failures_and_unlocks() -> TestResult {
                 locale: "fr",
                 birth_year: Some(1961),
                 registered_by: worker,
+                org_id: org,
             })
             .await?;
+        assert_eq!(db.user(id).await?.registered_org, Some(org));
+        assert_eq!(
+            db.role_in(org, id).await?.as_deref(),
+            Some("member"),
+            "registered into the organisation"
+        );
         for attempt in 1..=5 {
             let locked = db.record_pin_failure(id).await?;
             assert_eq!(locked, attempt == 5, "attempt {attempt}");

@@ -39,6 +39,9 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("too many requests")]
     TooManyRequests,
+    /// The request body is over the size limit.
+    #[error("request too large")]
+    TooLarge,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -57,6 +60,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +77,7 @@ impl AppError {
             Self::NotFound => "not-found",
             Self::Conflict(code) => code,
             Self::TooManyRequests => "too-many-requests",
+            Self::TooLarge => "too-large",
             Self::Internal(_) => "internal",
         }
     }
@@ -80,6 +85,15 @@ impl AppError {
     /// The translated sentence for people.
     pub fn message(&self, lang: Lang) -> String {
         lang.t(&format!("error-{}", self.code()))
+    }
+
+    /// A body extractor's refusal: too large, or unreadable.
+    pub fn from_rejection(status: StatusCode) -> Self {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge
+        } else {
+            Self::Malformed
+        }
     }
 
     /// One invalid field.
@@ -120,13 +134,42 @@ pub async fn render(request: Request, next: Next) -> Response {
         .unwrap_or_default();
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<AppError>().cloned() else {
-        return response;
+    let error = match response.extensions().get::<AppError>() {
+        Some(error) => error.clone(),
+        None => match framework_rejection(&response) {
+            Some(error) => error,
+            None => return response,
+        },
     };
     if let AppError::Internal(detail) = &error {
-        tracing::error!(%detail, path = %ctx.path, "request failed");
+        // Only the path: query strings may carry single-use secrets.
+        let path = ctx.path.split('?').next().unwrap_or_default();
+        tracing::error!(%detail, %path, "request failed");
     }
     error_response(&error, &ctx, api)
+}
+
+/// Axum's and tower-http's own refusals (an id that is not a number, a
+/// missing content type, a body over the limit, a cross-site form) come as
+/// plain text or empty; they get the same translated bodies as ours.
+fn framework_rejection(response: &Response) -> Option<AppError> {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !plain {
+        return None;
+    }
+    match response.status() {
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => Some(AppError::Malformed),
+        // The CSRF layer's refusal of a cross-site form.
+        StatusCode::FORBIDDEN => Some(AppError::Forbidden),
+        StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::TooLarge),
+        _ => None,
+    }
 }
 
 /// The full response for an error: JSON for the API, a page or a sign-in

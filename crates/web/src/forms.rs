@@ -53,7 +53,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         }
         let body = Bytes::from_request(request, state)
             .await
-            .map_err(|_| AppError::Malformed)?;
+            .map_err(|e| AppError::from_rejection(e.status()))?;
         Ok(Self::parse(&body))
     }
 }
@@ -68,7 +68,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
         axum::Json::<T>::from_request(request, state)
             .await
             .map(|j| Self(j.0))
-            .map_err(|_| AppError::Malformed)
+            .map_err(|e| AppError::from_rejection(e.status()))
     }
 }
 

@@ -71,7 +71,8 @@ impl Geocoder {
             .get(url)
             .send()
             .await
-            .map_err(|e| GeocodeError::Service(e.to_string()))?;
+            // The URL holds the searched address: keep it out of errors and logs.
+            .map_err(|e| GeocodeError::Service(e.without_url().to_string()))?;
         if !response.status().is_success() {
             return Err(GeocodeError::Service(format!(
                 "status {}",
@@ -81,7 +82,7 @@ impl Geocoder {
         let collection: Collection = response
             .json()
             .await
-            .map_err(|e| GeocodeError::Service(e.to_string()))?;
+            .map_err(|e| GeocodeError::Service(e.without_url().to_string()))?;
         Ok(collection.features.into_iter().next().and_then(|f| {
             let (lng, lat) = f.geometry.coordinates;
             Point::new(lat, lng).ok().map(|point| Found {

@@ -41,13 +41,15 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: errors get their body in the request's language,
         // which `auth::resolve` (outside it) has worked out.
+        // Cross-site form posts are refused before any handler runs, and the
+        // refusal gets a translated body like every other error.
+        .layer(CsrfLayer::new())
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve,
         ))
         .layer(axum::middleware::from_fn(middleware::track))
-        .layer(CsrfLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

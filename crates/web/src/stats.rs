@@ -20,12 +20,11 @@ pub struct Counts {
 
 impl HomeCounts {
     pub async fn get(&self, db: &Db) -> Result<Counts, StoreError> {
-        if let Ok(guard) = self.0.read() {
-            if let Some((at, counts)) = *guard {
-                if at.elapsed() < FRESH_FOR {
-                    return Ok(counts);
-                }
-            }
+        if let Ok(guard) = self.0.read()
+            && let Some((at, counts)) = *guard
+            && at.elapsed() < FRESH_FOR
+        {
+            return Ok(counts);
         }
         let counts = Counts {
             people: db.count_people().await?,

@@ -303,8 +303,8 @@ async fn verification_and_reset_mail_arrive_and_their_links_work() {
         assert_eq!(done.status, StatusCode::SEE_OTHER);
         assert_eq!(
             t.api("GET", "/api/v1/me", &token, None).await.status,
-            StatusCode::OK,
-            "API tokens survive; sessions do not"
+            StatusCode::UNAUTHORIZED,
+            "a reset ends API tokens too"
         );
         let login = t
             .post_form(

@@ -75,7 +75,13 @@ async fn security_headers_and_cross_site_forms() {
                 "display_name=X&email=x%40example.fr&password=correct+horse+battery",
             ))
             .unwrap();
-        assert_eq!(t.send(forged).await.status, StatusCode::FORBIDDEN);
+        let refused = t.send(forged).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(
+            refused.body.contains("pas le droit"),
+            "the refusal is explained: {}",
+            refused.body
+        );
         assert_eq!(
             t.count_users().await,
             before,
@@ -112,13 +118,15 @@ async fn language_switch_and_negotiation() {
             .unwrap()
             .to_owned();
         assert!(t.get("/login", &cookie).await.body.contains("Sign in"));
-        assert_eq!(
-            t.get("/lang/en?next=https://evil.example", "")
-                .await
-                .location(),
-            "/",
-            "no open redirect"
-        );
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/%09/evil.example",
+            "/%5C/evil.example",
+        ] {
+            let target = t.get(&format!("/lang/en?next={evil}"), "").await;
+            assert_eq!(target.location(), "/", "no open redirect via {evil}");
+        }
         assert_eq!(t.get("/lang/xx", "").await.status, StatusCode::NOT_FOUND);
 
         // A signed-in person's choice is remembered on their account.
@@ -206,5 +214,33 @@ async fn every_page_renders_in_both_languages() {
         let missing = t.get("/orgs/999999", &cookie).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert!(missing.body.contains("n&#39;existe pas"));
+    }
+}
+
+#[tokio::test]
+async fn framework_refusals_get_translated_bodies() {
+    for t in TestApp::all().await {
+        let (_, token) = t.sign_up("f@example.fr", "F").await;
+        let bad_id = t
+            .api("GET", "/api/v1/orgs/not-a-number", &token, None)
+            .await;
+        assert_eq!(bad_id.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad_id.json()["error"]["code"], "malformed");
+        let cookie = t.web_login("f@example.fr").await;
+        let page = t.get("/orgs/abc", &cookie).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.body.contains("<html lang=\"fr\">") && page.body.contains("illisible"));
+        let huge = Request::post("/api/v1/signup")
+            .header("content-type", "application/json")
+            .body(Body::from(vec![b' '; entraide_web::BODY_LIMIT + 1]))
+            .unwrap();
+        let reply = t.send(huge).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(reply.json()["error"]["code"], "too-large");
+        let wrong_type = Request::post("/signup")
+            .header("content-type", "text/plain")
+            .body(Body::from("x"))
+            .unwrap();
+        assert_eq!(t.send(wrong_type).await.status, StatusCode::BAD_REQUEST);
     }
 }

@@ -417,7 +417,7 @@ async fn members_csv_export_and_import_with_dry_run() {
         assert!(csv.body.starts_with("email,login,display_name,role\n"));
         assert!(csv.body.contains("target@example.fr,,Target,member"));
 
-        let upload = "email,display_name,role\nnew1@example.fr,Nouvelle Une,volunteer\nbad-email,Bad,member\nnew2@example.fr,,member\ntarget@example.fr,Target,coordinator\nnew1@example.fr,Twice,member\n";
+        let upload = "email,display_name,role\nnew1@example.fr,Nouvelle Une,volunteer\nbad-email,Bad,member\nnew2@example.fr,,member\ntarget@example.fr,Target,coordinator\nnew1@example.fr,Twice,member\noutsider@example.fr,Outsider,member\nadmin@example.fr,Admin,member\n";
         let before = t.count_users().await;
         let dry = send_csv(&t, org, &admin, upload, true).await;
         assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
@@ -428,7 +428,11 @@ async fn members_csv_export_and_import_with_dry_run() {
             .iter()
             .map(|r| r["line"].as_i64().unwrap())
             .collect();
-        assert_eq!(lines, vec![3, 4, 6]);
+        assert_eq!(
+            lines,
+            vec![3, 4, 6, 7, 8],
+            "bad email, no name, twice, a stranger's account, the admin's role"
+        );
         assert!(
             report["rejected"][0]["reason"]
                 .as_str()
@@ -441,7 +445,7 @@ async fn members_csv_export_and_import_with_dry_run() {
         );
         // A refused row blocks the real import too: nothing changes.
         let refused = send_csv(&t, org, &admin, upload, false).await;
-        assert_eq!(refused.json()["rejected"].as_array().unwrap().len(), 3);
+        assert_eq!(refused.json()["rejected"].as_array().unwrap().len(), 5);
         assert_eq!(t.count_users().await, before);
 
         let good = "email,display_name,role\nnew1@example.fr,Nouvelle Une,volunteer\ntarget@example.fr,Target,coordinator\n";
@@ -473,4 +477,83 @@ async fn send_csv(t: &TestApp, org: i64, token: &str, text: &str, dry_run: bool)
     .body(axum::body::Body::from(text.to_owned()))
     .unwrap();
     t.send(request).await
+}
+
+#[tokio::test]
+async fn contacts_and_pins_stay_with_those_who_accompany() {
+    for t in TestApp::all().await {
+        let w = world(&t).await;
+        let token = |role: &str| w.people.iter().find(|(r, _)| *r == role).unwrap().1.clone();
+        let org = w.org;
+        let as_member = t
+            .api(
+                "GET",
+                &format!("/api/v1/orgs/{org}/members"),
+                &token("member"),
+                None,
+            )
+            .await
+            .body;
+        assert!(
+            !as_member.contains("@example.fr"),
+            "plain members do not see emails: {as_member}"
+        );
+        let as_coordinator = t
+            .api(
+                "GET",
+                &format!("/api/v1/orgs/{org}/members"),
+                &token("coordinator"),
+                None,
+            )
+            .await
+            .body;
+        assert!(as_coordinator.contains("target@example.fr"));
+
+        // A person registered by this organisation joins a club made by someone else.
+        let handout = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/people"),
+                &token("social_worker"),
+                Some(json!({"display_name": "Momo"})),
+            )
+            .await
+            .json();
+        let person = handout["user_id"].as_i64().unwrap();
+        let (_, club_admin) = t.sign_up("club@example.fr", "Club").await;
+        let club = t
+            .api(
+                "POST",
+                "/api/v1/orgs",
+                &club_admin,
+                Some(json!({"name": "Le Club", "kind": "collective"})),
+            )
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        t.db.set_membership(club, person, "member").await.unwrap();
+        let takeover = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{club}/members/{person}/unlock"),
+                &club_admin,
+                None,
+            )
+            .await;
+        assert_eq!(
+            takeover.status,
+            StatusCode::FORBIDDEN,
+            "only the registering organisation may give a new PIN"
+        );
+        let own = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{org}/members/{person}/unlock"),
+                &token("social_worker"),
+                None,
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::OK);
+    }
 }

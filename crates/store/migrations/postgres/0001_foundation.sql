@@ -114,3 +114,7 @@ CREATE TABLE outbox_emails (
     last_error TEXT
 );
 CREATE INDEX outbox_pending ON outbox_emails(next_attempt_at) WHERE sent_at IS NULL;
+
+-- The organisation whose social worker registered a person without email:
+-- only that organisation's social workers may give them a new PIN.
+ALTER TABLE users ADD COLUMN registered_org BIGINT REFERENCES organisations(id) ON DELETE SET NULL;

@@ -163,7 +163,7 @@ pub async fn revoke_token(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    state.db.revoke_api_token(me.user.id, id).await?;
+    crate::services::accounts::revoke_api_token(&state, &me.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

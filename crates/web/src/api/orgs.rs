@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use entraide_core::authz::Action;
 use entraide_store::orgs::{Member, Organisation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +14,7 @@ use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::ApiJson;
 use crate::services::members_csv::{self, ImportReport};
-use crate::services::orgs::{self, Handout, OrgInput, RegisterInput, require};
+use crate::services::orgs::{self, Handout, OrgInput, RegisterInput};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageParams), responses((status = 200, body = [Organisation])))]
@@ -68,8 +67,9 @@ pub async fn members(
     Path(id): Path<i64>,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Vec<Member>>, AppError> {
-    require(&state, &me.user, id, Action::ViewMembers).await?;
-    Ok(Json(state.db.members(id, params.page()).await?))
+    Ok(Json(
+        orgs::members(&state, &me.user, id, params.page()).await?,
+    ))
 }
 
 #[derive(Deserialize, Default, ToSchema)]

@@ -76,7 +76,7 @@ pub async fn revoke_token(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    state.db.revoke_api_token(me.user.id, id).await?;
+    crate::services::accounts::revoke_api_token(&state, &me.user, id).await?;
     Ok(see_other("/me/tokens?done=token-revoked"))
 }
 

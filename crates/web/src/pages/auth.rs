@@ -198,7 +198,10 @@ pub async fn verify(
 pub async fn resend_verification(
     State(state): State<AppState>,
     me: SignedIn,
+    ClientIp(ip): ClientIp,
 ) -> Result<Response, AppError> {
+    // The same limit as sign-up: nobody can flood an inbox with links.
+    state.limits.check_signup(ip)?;
     let email = me
         .user
         .email

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod layout;
+pub mod members;
 pub mod orgs;
 pub mod profile;
 
@@ -55,17 +56,20 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/new", get(orgs::new_page).post(orgs::create))
         .route("/orgs/{id}", get(orgs::show))
         .route("/orgs/{id}/edit", get(orgs::edit_page).post(orgs::edit))
-        .route("/orgs/{id}/members", get(orgs::members))
-        .route("/orgs/{id}/members/{user}/role", post(orgs::change_role))
+        .route("/orgs/{id}/members", get(members::members))
+        .route("/orgs/{id}/members/{user}/role", post(members::change_role))
         .route(
             "/orgs/{id}/members/{user}/remove",
-            post(orgs::remove_member),
+            post(members::remove_member),
         )
-        .route("/orgs/{id}/members/{user}/unlock", post(orgs::unlock_pin))
-        .route("/orgs/{id}/invitations", post(orgs::invite))
+        .route(
+            "/orgs/{id}/members/{user}/unlock",
+            post(members::unlock_pin),
+        )
+        .route("/orgs/{id}/invitations", post(members::invite))
         .route(
             "/orgs/{id}/invitations/{invitation}/revoke",
-            post(orgs::revoke_invitation),
+            post(members::revoke_invitation),
         )
         .route(
             "/orgs/{id}/register",
@@ -100,7 +104,10 @@ pub fn see_other_with_cookie(to: &str, cookie: HeaderValue) -> Response {
 
 /// Keeps a post-sign-in destination only when it is a path on this site.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    // Browsers drop tabs and newlines and read a backslash as a slash, so
+    // `/<tab>/evil` would become `//evil`: refuse any of them anywhere.
+    let plain = !next.chars().any(|c| c.is_control() || c == '\\');
+    if plain && next.starts_with('/') && !next.starts_with("//") {
         next
     } else {
         "/"

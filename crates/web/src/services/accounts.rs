@@ -53,6 +53,11 @@ pub struct PinLoginInput {
     pub pin: String,
 }
 
+/// Unknown accounts are checked against this real hash, so their answer
+/// takes as long as a wrong password or PIN and does not reveal who exists.
+static DECOY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_secret("decoy secret").unwrap_or_default());
+
 fn hash(secret: &str) -> Result<String, AppError> {
     hash_secret(secret).map_err(AppError::internal)
 }
@@ -150,9 +155,6 @@ pub async fn check_password(
         Err(StoreError::NotFound) => (None, None),
         Err(other) => return Err(other.into()),
     };
-    // Checking unknown accounts against a real hash keeps their timing close to known ones.
-    static DECOY: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| hash_secret("decoy password").unwrap_or_default());
     let ok = verify_blocking(
         input.password.clone(),
         stored.unwrap_or_else(|| DECOY.clone()),
@@ -188,7 +190,10 @@ pub async fn check_pin(
     };
     state.limits.check_login(ip, login.as_str())?;
     let account = match state.db.pin_account(login.as_str()).await {
-        Err(StoreError::NotFound) => return Err(AppError::BadCredentials),
+        Err(StoreError::NotFound) => {
+            verify_blocking(pin.as_str().to_owned(), DECOY.clone()).await?;
+            return Err(AppError::BadCredentials);
+        }
         other => other?,
     };
     if account.pin_locked {
@@ -248,12 +253,8 @@ pub async fn create_api_token(
     user: &User,
     name: &str,
 ) -> Result<(i64, String), AppError> {
-    let name = entraide_core::names::Tag::parse(name).map_err(|_| {
-        AppError::field(entraide_core::ParseError::new(
-            "name",
-            entraide_core::Invalid::Required,
-        ))
-    })?;
+    let name = entraide_core::names::Tag::parse(name)
+        .map_err(|e| AppError::field(entraide_core::ParseError::new("name", e.reason)))?;
     let token = new_token();
     let id = state
         .db
@@ -269,6 +270,24 @@ pub async fn create_api_token(
         })
         .await?;
     Ok((id, token))
+}
+
+/// Revokes one of the person's API tokens; `NotFound` if it is not theirs.
+pub async fn revoke_api_token(
+    state: &AppState,
+    user: &User,
+    token_id: i64,
+) -> Result<(), AppError> {
+    state.db.revoke_api_token(user.id, token_id).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "api-token-revoked",
+            actor_id: Some(user.id),
+            ..Default::default()
+        })
+        .await?;
+    Ok(())
 }
 
 /// Confirms an email address from the link sent to it.
@@ -315,7 +334,8 @@ pub async fn forgot_password(
     }
 }
 
-/// Sets a new password from a reset link and signs the person out everywhere.
+/// Sets a new password from a reset link and signs the person out
+/// everywhere, API tokens included (a thief may have made one).
 pub async fn reset_password(
     state: &AppState,
     token: &str,
@@ -329,14 +349,12 @@ pub async fn reset_password(
         .await
         .map_err(|_| AppError::Conflict("link-expired"))?;
     let hash = hash_blocking(password.as_str().to_owned()).await?;
-    let id = state
-        .db
-        .consume_email_token(&digest, EmailPurpose::Reset)
-        .await
-        .map_err(|_| AppError::Conflict("link-expired"))?;
-    state.db.set_password_hash(id, &hash).await?;
-    state.db.delete_sessions_of(id).await?;
-    state.db.mark_email_verified(id).await?;
+    let id = match state.db.reset_password(&digest, &hash).await {
+        Err(entraide_store::StoreError::NotFound) => {
+            return Err(AppError::Conflict("link-expired"));
+        }
+        other => other?,
+    };
     state
         .db
         .audit(NewAudit {

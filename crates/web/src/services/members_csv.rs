@@ -30,7 +30,7 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
             let record = [
                 m.email.as_deref().unwrap_or(""),
                 m.login.as_deref().unwrap_or(""),
-                &m.display_name,
+                &spreadsheet_safe(&m.display_name),
                 &m.role,
             ];
             writer.write_record(record).map_err(AppError::internal)?;
@@ -50,6 +50,16 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
         })
         .await?;
     String::from_utf8(bytes).map_err(AppError::internal)
+}
+
+/// A cell that spreadsheets will not run as a formula: text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading quote.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -103,6 +113,7 @@ pub async fn import(
     };
     let role_col = column("role");
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
@@ -136,7 +147,10 @@ pub async fn import(
                     reason: lang.t("import-duplicate"),
                 });
             }
-            Ok(row) => rows.push(row),
+            Ok(row) => {
+                rows.push(row);
+                lines.push(line);
+            }
             Err(error) => {
                 let label = lang.t(&format!("field-{}", error.field.replace('_', "-")));
                 let message = crate::error::field_message(lang, &error);
@@ -147,41 +161,73 @@ pub async fn import(
             }
         }
     }
-    for row in &rows {
+    // Existing accounts are never pulled into an organisation by someone
+    // else's spreadsheet: they join through an invitation link. Admin roles
+    // change only on the members page, where the last-admin rule applies.
+    let mut plan: Vec<(&Row, Option<i64>)> = Vec::new();
+    for (row, line) in rows.iter().zip(&lines) {
+        let refuse = |key: &str| RejectedRow {
+            line: *line,
+            reason: lang.t(key),
+        };
         match state.db.user_by_email(row.email.as_str()).await {
-            Ok(existing) if state.db.role_in(org_id, existing.id).await?.is_some() => {
-                report.updated += 1
+            Ok(existing) => match state.db.role_in(org_id, existing.id).await? {
+                None => report.rejected.push(refuse("import-has-account")),
+                Some(current) if (current == "admin") != (row.role == OrgRole::Admin) => {
+                    report.rejected.push(refuse("import-admin-role"))
+                }
+                Some(_) => {
+                    report.updated += 1;
+                    plan.push((row, Some(existing.id)));
+                }
+            },
+            Err(StoreError::NotFound) => {
+                report.added += 1;
+                plan.push((row, None));
             }
-            Ok(_) | Err(StoreError::NotFound) => report.added += 1,
             Err(other) => return Err(other.into()),
         }
     }
+    report.rejected.sort_by_key(|r| r.line);
     if dry_run || !report.rejected.is_empty() {
         return Ok(report);
     }
-    for row in &rows {
-        let id = match state.db.user_by_email(row.email.as_str()).await {
-            Ok(existing) => existing.id,
-            Err(StoreError::NotFound) => {
+    for (row, existing) in plan {
+        let id = match existing {
+            Some(id) => id,
+            None => {
                 state
                     .db
                     .create_user_with_email(row.email.as_str(), "", row.name.as_str(), lang.code())
                     .await?
             }
-            Err(other) => return Err(other.into()),
         };
         state.db.set_membership(org_id, id, row.role.key()).await?;
+        state
+            .db
+            .audit(NewAudit {
+                event: "member-imported",
+                actor_id: Some(user.id),
+                subject_id: Some(id),
+                org_id: Some(org_id),
+                detail: row.role.key(),
+            })
+            .await?;
     }
-    let detail = format!("added {}, updated {}", report.added, report.updated);
-    state
-        .db
-        .audit(NewAudit {
-            event: "members-imported",
-            actor_id: Some(user.id),
-            org_id: Some(org_id),
-            detail: &detail,
-            ..Default::default()
-        })
-        .await?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("Léa-Marie"), "Léa-Marie");
+    }
 }

@@ -47,6 +47,30 @@ pub async fn require(
     }
 }
 
+/// The members of an organisation, one page; contact details only for
+/// those who may see them.
+pub async fn members(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    page: entraide_store::Page,
+) -> Result<Vec<entraide_store::orgs::Member>, AppError> {
+    let role = require(state, user, org_id, Action::ViewMembers).await?;
+    let contacts = allows(
+        Actor {
+            platform_admin: user.platform_admin,
+            org_role: role,
+        },
+        Action::ViewContacts,
+    );
+    let members = state.db.members(org_id, page).await?;
+    Ok(if contacts {
+        members
+    } else {
+        members.into_iter().map(|m| m.without_contacts()).collect()
+    })
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct OrgInput {
@@ -223,6 +247,27 @@ pub async fn invite(
     Ok(state.config.link(&format!("/join/{token}")))
 }
 
+/// Revokes an invitation link of the organisation.
+pub async fn revoke_invitation(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+    invitation: i64,
+) -> Result<(), AppError> {
+    require(state, user, org_id, Action::InviteMembers).await?;
+    state.db.revoke_invitation(org_id, invitation).await?;
+    state
+        .db
+        .audit(NewAudit {
+            event: "invitation-revoked",
+            actor_id: Some(user.id),
+            org_id: Some(org_id),
+            ..Default::default()
+        })
+        .await?;
+    Ok(())
+}
+
 /// Joins through an invitation link; returns the organisation id. Joining
 /// an organisation one already belongs to changes nothing.
 pub async fn accept_invitation(
@@ -320,12 +365,12 @@ pub async fn register_person(
             locale: language.code(),
             birth_year,
             registered_by: worker.id,
+            org_id,
         };
         match state.db.create_accompanied_user(&person).await {
             Err(StoreError::Conflict) => continue,
             Err(other) => return Err(other.into()),
             Ok(id) => {
-                state.db.join_organisation(org_id, id, "member").await?;
                 state
                     .db
                     .audit(NewAudit {
@@ -350,7 +395,8 @@ pub async fn register_person(
     Err(AppError::Internal("could not find a free login".into()))
 }
 
-/// Unlocks a locked PIN account with a new PIN, returned once.
+/// Gives a PIN account a new PIN (after a lock, or a forgotten PIN),
+/// returned once. Only social workers of the registering organisation may.
 pub async fn unlock_pin(
     state: &AppState,
     worker: &User,
@@ -366,6 +412,11 @@ pub async fn unlock_pin(
     let target = state.db.user(person).await?;
     if target.login.is_none() {
         return Err(AppError::Conflict("no-pin"));
+    }
+    // Only the organisation that registered the person holds their PIN:
+    // an admin of a club they later joined must not be able to take over.
+    if target.registered_org != Some(org_id) {
+        return Err(AppError::Forbidden);
     }
     let pin = Pin::generate();
     let pin_hash = hash_pin(&pin).await?;

@@ -20,6 +20,7 @@ pub struct FileSettings {
     pub base_url: Option<String>,
     pub geocoder_url: Option<String>,
     pub deletion_grace_days: Option<i64>,
+    pub trusted_proxies: Option<Vec<String>>,
     pub smtp: Option<FileSmtp>,
 }
 
@@ -114,6 +115,24 @@ impl Settings {
                 .map_err(|_| "ENTRAIDE_DELETION_GRACE_DAYS must be a number of days".to_owned())?,
             None => from_file.deletion_grace_days.unwrap_or(30),
         };
+        let proxies: Vec<String> = match get("TRUSTED_PROXIES") {
+            Some(text) => text
+                .split(',')
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            None => from_file.trusted_proxies.unwrap_or_default(),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| {
+                p.parse().map_err(|_| {
+                    format!(
+                        "ENTRAIDE_TRUSTED_PROXIES holds something that is not an IP address: {p}"
+                    )
+                })
+            })
+            .collect::<Result<Vec<std::net::IpAddr>, String>>()?;
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         Ok(Self {
             database_url,
@@ -125,6 +144,7 @@ impl Settings {
                 smtp,
                 geocoder_url,
                 deletion_grace_days: grace.max(0),
+                trusted_proxies,
             },
         })
     }

@@ -18,6 +18,9 @@ pub struct WebConfig {
     pub geocoder_url: Option<Url>,
     /// Days between a deletion request and the erasure of the account.
     pub deletion_grace_days: i64,
+    /// Reverse proxies and load balancers whose `X-Forwarded-For` is
+    /// believed; empty means clients connect directly.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {

@@ -55,21 +55,58 @@ impl RateLimits {
     }
 }
 
-/// The client's address, when the server knows it.
+/// The client's address, when the server knows it. Behind a trusted proxy
+/// it comes from `X-Forwarded-For`, so every client does not share the
+/// proxy's address (and its rate limit).
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+impl axum::extract::FromRequestParts<crate::state::AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &crate::state::AppState,
     ) -> Result<Self, Self::Rejection> {
-        let info = parts
+        let peer = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(Self(info.map(|c| c.0.ip())))
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(Self(client_ip(
+            peer,
+            forwarded,
+            &state.config.trusted_proxies,
+        )))
     }
+}
+
+/// The first address, from the right of `X-Forwarded-For`, that is not one
+/// of our proxies; the peer itself when it is not a trusted proxy. Entries
+/// further left were written by the client and could be forged.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded: Option<&str>,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let Some(chain) = forwarded else {
+        return Some(peer);
+    };
+    let mut last = peer;
+    for hop in chain.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => last = ip,
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    Some(last)
 }
 
 #[cfg(test)]
@@ -98,5 +135,32 @@ mod tests {
                 .check_login(Some(IpAddr::from([10, 0, 0, 3])), "third@example.fr")
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn forwarded_for_is_read_only_from_trusted_proxies() {
+        let proxy = IpAddr::from([10, 0, 0, 1]);
+        let client = IpAddr::from([203, 0, 113, 7]);
+        let forged = "198.51.100.9, 203.0.113.7";
+        assert_eq!(
+            client_ip(Some(client), Some("1.2.3.4"), &[proxy]),
+            Some(client),
+            "direct clients cannot pretend"
+        );
+        assert_eq!(
+            client_ip(Some(proxy), Some(forged), &[proxy]),
+            Some(client),
+            "the rightmost untrusted hop"
+        );
+        assert_eq!(
+            client_ip(Some(proxy), Some("203.0.113.7, 10.0.0.1"), &[proxy]),
+            Some(client)
+        );
+        assert_eq!(client_ip(Some(proxy), None, &[proxy]), Some(proxy));
+        assert_eq!(
+            client_ip(Some(proxy), Some("garbage"), &[proxy]),
+            Some(proxy)
+        );
+        assert_eq!(client_ip(None, Some(forged), &[proxy]), None);
     }
 }

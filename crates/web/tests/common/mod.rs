@@ -56,6 +56,7 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         smtp: None,
         geocoder_url: None,
         deletion_grace_days: 30,
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -249,18 +249,26 @@ impl Db {
         .await?)
     }
 
-    /// Records a wrong PIN in one statement (no lost update under
-    /// concurrent attempts) and returns whether the account is now locked.
-    pub async fn record_pin_failure(&self, user_id: i64) -> Result<bool, StoreError> {
-        let locked: i64 = sqlx::query_scalar(
-            "UPDATE users SET pin_failures = pin_failures + 1, \
-             pin_locked = CASE WHEN pin_failures + 1 >= $1 THEN 1 ELSE 0 END WHERE id = $2 RETURNING pin_locked",
+    /// Counts a PIN attempt before the PIN is checked, in one statement, so
+    /// that attempts made in parallel cannot go past the limit. Returns the
+    /// attempt's number since the last right PIN, or `None` when the account
+    /// is locked.
+    pub async fn reserve_pin_attempt(&self, user_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE users SET pin_failures = pin_failures + 1 WHERE id = $1 AND pin_locked = 0 RETURNING pin_failures",
         )
-        .bind(MAX_PIN_FAILURES)
         .bind(user_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(locked != 0)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Locks a PIN account until a social worker gives a new PIN.
+    pub async fn lock_pin(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET pin_locked = 1 WHERE id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn reset_pin_failures(&self, user_id: i64) -> Result<(), StoreError> {

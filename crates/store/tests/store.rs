@@ -80,9 +80,14 @@ async fn pin_locks_after_five_failures_and_unlocks() -> TestResult {
             "registered into the organisation"
         );
         for attempt in 1..=5 {
-            let locked = db.record_pin_failure(id).await?;
-            assert_eq!(locked, attempt == 5, "attempt {attempt}");
+            assert_eq!(db.reserve_pin_attempt(id).await?, Some(attempt));
         }
+        db.lock_pin(id).await?;
+        assert_eq!(
+            db.reserve_pin_attempt(id).await?,
+            None,
+            "a locked account takes no attempt"
+        );
         let account = db.pin_account("momo-1234").await?;
         assert!(account.pin_locked);
         assert_eq!(account.pin_failures, 5);

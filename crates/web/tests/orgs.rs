@@ -557,3 +557,66 @@ async fn contacts_and_pins_stay_with_those_who_accompany() {
         assert_eq!(own.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn parallel_pin_guesses_get_five_checks_at_most() {
+    for t in TestApp::all().await {
+        let w = world(&t).await;
+        let worker = w
+            .people
+            .iter()
+            .find(|(r, _)| *r == "social_worker")
+            .unwrap()
+            .1
+            .clone();
+        let handout = t
+            .api(
+                "POST",
+                &format!("/api/v1/orgs/{}/people", w.org),
+                &worker,
+                Some(json!({"display_name": "Nour"})),
+            )
+            .await
+            .json();
+        let (login, pin) = (
+            handout["login"].as_str().unwrap().to_owned(),
+            handout["pin"].as_str().unwrap().to_owned(),
+        );
+        let wrong = if pin == "000000" { "111111" } else { "000000" };
+        let guesses = (0..12).map(|_| {
+            t.api(
+                "POST",
+                "/api/v1/login/pin",
+                "",
+                Some(json!({"login": login, "pin": wrong})),
+            )
+        });
+        let statuses: Vec<StatusCode> = futures_util::future::join_all(guesses)
+            .await
+            .into_iter()
+            .map(|r| r.status)
+            .collect();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        let locked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::FORBIDDEN)
+            .count();
+        assert_eq!((refused, locked), (4, 8), "{statuses:?}");
+        let right = t
+            .api(
+                "POST",
+                "/api/v1/login/pin",
+                "",
+                Some(json!({"login": login, "pin": pin})),
+            )
+            .await;
+        assert_eq!(
+            right.status,
+            StatusCode::FORBIDDEN,
+            "locked, even with the right PIN"
+        );
+    }
+}

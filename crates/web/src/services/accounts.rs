@@ -11,7 +11,7 @@ use entraide_core::names::DisplayName;
 use entraide_store::StoreError;
 use entraide_store::audit::NewAudit;
 use entraide_store::tokens::EmailPurpose;
-use entraide_store::users::User;
+use entraide_store::users::{MAX_PIN_FAILURES, User};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -196,18 +196,24 @@ pub async fn check_pin(
         }
         other => other?,
     };
-    if account.pin_locked {
+    // The attempt is counted before the PIN is checked: parallel guesses
+    // cannot get more than MAX_PIN_FAILURES checks between two right PINs.
+    let Some(attempt) = state.db.reserve_pin_attempt(account.id).await? else {
         return Err(AppError::Locked);
-    }
-    let ok = match account.pin_hash.clone() {
-        Some(stored) => verify_blocking(pin.as_str().to_owned(), stored).await?,
-        None => false,
     };
+    let ok = attempt <= MAX_PIN_FAILURES
+        && match account.pin_hash.clone() {
+            Some(stored) => verify_blocking(pin.as_str().to_owned(), stored).await?,
+            None => false,
+        };
     if ok {
         state.db.reset_pin_failures(account.id).await?;
         return Ok(state.db.user(account.id).await?);
     }
-    let locked = state.db.record_pin_failure(account.id).await?;
+    let locked = attempt >= MAX_PIN_FAILURES;
+    if locked {
+        state.db.lock_pin(account.id).await?;
+    }
     let event = if locked { "pin-locked" } else { "pin-failed" };
     state
         .db

@@ -9,6 +9,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod profiles;
 pub mod seed;
+pub mod signup;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

@@ -14,6 +14,15 @@ pub struct OutgoingEmail {
     pub attempts: i64,
 }
 
+/// An email to queue.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
 /// After this many failed attempts a message stays in the table as a dead
 /// letter for an administrator to look at.
 pub const MAX_ATTEMPTS: i64 = 8;

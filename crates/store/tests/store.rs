@@ -298,3 +298,47 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn sign_up_writes_account_link_and_mail_together() -> TestResult {
+    for db in backends().await? {
+        let mail = entraide_store::outbox::NewEmail {
+            to: "new@example.fr".into(),
+            subject: "Confirm".into(),
+            text: "link".into(),
+            html: "<p>link</p>".into(),
+        };
+        let sign_up = |digest: &'static str| entraide_store::signup::SignUp {
+            email: "new@example.fr",
+            password_hash: "hash",
+            display_name: "New",
+            locale: "fr",
+            verify_digest: digest,
+            mail: &mail,
+        };
+        let id = db.sign_up(&sign_up("d1")).await?;
+        assert!(matches!(
+            db.sign_up(&sign_up("d2")).await,
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!(
+            db.pending_email_count().await?,
+            1,
+            "the refused sign-up queued nothing"
+        );
+        assert!(
+            db.peek_email_token("d2", EmailPurpose::Verify)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            db.consume_email_token("d1", EmailPurpose::Verify).await?,
+            id
+        );
+        assert_eq!(
+            db.audit_about(id, Page::new(1, 10)).await?[0].event,
+            "account-created"
+        );
+    }
+    Ok(())
+}

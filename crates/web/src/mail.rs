@@ -24,6 +24,22 @@ pub async fn send_link(
     kind: &str,
     link: &str,
 ) -> Result<(), AppError> {
+    let mail = compose_link(lang, to, kind, link);
+    state
+        .db
+        .enqueue_email(&mail.to, &mail.subject, &mail.text, &mail.html)
+        .await?;
+    state.outbox.notify_one();
+    Ok(())
+}
+
+/// A translated email made of a subject, an intro sentence and a link.
+pub fn compose_link(
+    lang: Lang,
+    to: &str,
+    kind: &str,
+    link: &str,
+) -> entraide_store::outbox::NewEmail {
     let subject = lang.t(&format!("mail-{kind}-subject"));
     let intro = lang.t(&format!("mail-{kind}-body"));
     let ignore = lang.t("mail-ignore");
@@ -35,9 +51,12 @@ pub async fn send_link(
         href = escape(link),
         ignore = escape(&ignore),
     );
-    state.db.enqueue_email(to, &subject, &text, &html).await?;
-    state.outbox.notify_one();
-    Ok(())
+    entraide_store::outbox::NewEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
 }
 
 fn escape(text: &str) -> String {

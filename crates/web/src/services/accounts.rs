@@ -91,23 +91,22 @@ pub async fn sign_up(
     };
     state.limits.check_signup(ip)?;
     let password_hash = hash_blocking(password.as_str().to_owned()).await?;
-    let id = match state
-        .db
-        .create_user_with_email(email.as_str(), &password_hash, name.as_str(), lang.code())
-        .await
-    {
+    let token = new_token();
+    let link = state.config.link(&format!("/verify?token={token}"));
+    let mail = mail::compose_link(lang, email.as_str(), "verify", &link);
+    let new = entraide_store::signup::SignUp {
+        email: email.as_str(),
+        password_hash: &password_hash,
+        display_name: name.as_str(),
+        locale: lang.code(),
+        verify_digest: &token_digest(&token),
+        mail: &mail,
+    };
+    let id = match state.db.sign_up(&new).await {
         Err(StoreError::Conflict) => return Err(AppError::Conflict("email-taken")),
         other => other?,
     };
-    state
-        .db
-        .audit(NewAudit {
-            event: "account-created",
-            actor_id: Some(id),
-            ..Default::default()
-        })
-        .await?;
-    send_verification(state, lang, id, email.as_str()).await?;
+    state.outbox.notify_one();
     Ok(state.db.user(id).await?)
 }
 

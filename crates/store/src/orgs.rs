@@ -117,14 +117,6 @@ impl Db {
             .await?)
     }
 
-    pub async fn organisation_by_name(&self, name: &str) -> Result<Organisation, StoreError> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.name = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     /// All organisations, by name, one page at a time.
     pub async fn organisations(&self, page: Page) -> Result<Vec<Organisation>, StoreError> {
         let sql =

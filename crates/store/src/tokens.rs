@@ -69,15 +69,6 @@ impl Db {
         Ok(())
     }
 
-    /// Signs a person out everywhere (after a password reset, for example).
-    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())

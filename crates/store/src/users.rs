@@ -180,14 +180,6 @@ impl Db {
             .await?)
     }
 
-    pub async fn user_by_login(&self, login: &str) -> Result<User, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(login)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     /// The stored password hash of an email account, if any.
     pub async fn password_hash_by_email(
         &self,
@@ -210,15 +202,6 @@ impl Db {
         )
     }
 
-    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     pub async fn mark_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
@@ -227,16 +210,6 @@ impl Db {
         .bind(user_id)
         .execute(&self.pool)
         .await?;
-        Ok(())
-    }
-
-    /// Gives an account without email its first email address (hand-over).
-    pub async fn set_email(&self, user_id: i64, email: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET email = $1, email_verified_at = NULL WHERE id = $2")
-            .bind(email)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 

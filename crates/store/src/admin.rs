@@ -19,18 +19,23 @@ pub struct PersonRow {
 
 impl Db {
     /// People whose name, email or login contains `query` (all when empty).
-    pub async fn people(&self, query: &str, page: Page) -> Result<Vec<PersonRow>, StoreError> {
+    pub async fn people(
+        &self,
+        query: &str,
+        page: Page,
+    ) -> Result<crate::Listing<PersonRow>, StoreError> {
         let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
-        Ok(sqlx::query_as(
+        let rows = sqlx::query_as(
             "SELECT id, display_name, email, login, platform_admin, pin_locked, created_at, deletion_requested_at \
              FROM users WHERE LOWER(display_name) LIKE $1 OR COALESCE(email, '') LIKE $1 OR COALESCE(login, '') LIKE $1 \
              ORDER BY id LIMIT $2 OFFSET $3",
         )
         .bind(pattern)
-        .bind(page.size)
+        .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(crate::Listing::cut(rows, page))
     }
 
     pub async fn count_people(&self) -> Result<i64, StoreError> {

@@ -45,13 +45,17 @@ impl Db {
     }
 
     /// The whole log, newest first (platform administration).
-    pub async fn audit_entries(&self, page: Page) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn audit_entries(
+        &self,
+        page: Page,
+    ) -> Result<crate::Listing<AuditEntry>, StoreError> {
         let sql = format!("{ENTRY_SELECT} ORDER BY a.id DESC LIMIT $1 OFFSET $2");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(page.size)
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(page.limit())
             .bind(page.offset())
             .fetch_all(&self.pool)
-            .await?)
+            .await?;
+        Ok(crate::Listing::cut(rows, page))
     }
 
     /// What happened to or was done by a person, newest first.
@@ -59,16 +63,17 @@ impl Db {
         &self,
         user_id: i64,
         page: Page,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
+    ) -> Result<crate::Listing<AuditEntry>, StoreError> {
         let sql = format!(
             "{ENTRY_SELECT} WHERE a.subject_id = $1 OR (a.actor_id = $1 AND a.subject_id IS NULL) \
              ORDER BY a.id DESC LIMIT $2 OFFSET $3"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
-            .bind(page.size)
+            .bind(page.limit())
             .bind(page.offset())
             .fetch_all(&self.pool)
-            .await?)
+            .await?;
+        Ok(crate::Listing::cut(rows, page))
     }
 }

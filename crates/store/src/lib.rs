@@ -34,8 +34,37 @@ impl Page {
             size: size.clamp(1, 100),
         }
     }
+    /// Rows to ask for: one more than the page holds, to learn whether a
+    /// next page exists.
+    pub fn limit(self) -> i64 {
+        self.size + 1
+    }
     pub fn offset(self) -> i64 {
         (self.number - 1) * self.size
+    }
+}
+
+/// One page of rows, and whether more follow.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub rows: Vec<T>,
+    pub more: bool,
+}
+
+impl<T> Listing<T> {
+    /// Cuts rows fetched with [`Page::limit`] down to the page.
+    pub(crate) fn cut(mut rows: Vec<T>, page: Page) -> Self {
+        let size = usize::try_from(page.size).unwrap_or(0);
+        let more = rows.len() > size;
+        rows.truncate(size);
+        Self { rows, more }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Listing<U> {
+        Listing {
+            rows: self.rows.into_iter().map(f).collect(),
+            more: self.more,
+        }
     }
 }
 

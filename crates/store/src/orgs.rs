@@ -118,14 +118,18 @@ impl Db {
     }
 
     /// All organisations, by name, one page at a time.
-    pub async fn organisations(&self, page: Page) -> Result<Vec<Organisation>, StoreError> {
+    pub async fn organisations(
+        &self,
+        page: Page,
+    ) -> Result<crate::Listing<Organisation>, StoreError> {
         let sql =
             format!("SELECT {ORG_COLUMNS} FROM organisations o ORDER BY o.name LIMIT $1 OFFSET $2");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(page.size)
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(page.limit())
             .bind(page.offset())
             .fetch_all(&self.pool)
-            .await?)
+            .await?;
+        Ok(crate::Listing::cut(rows, page))
     }
 
     /// The organisations a person belongs to, with their role in each.
@@ -155,18 +159,23 @@ impl Db {
         )
     }
 
-    pub async fn members(&self, org_id: i64, page: Page) -> Result<Vec<Member>, StoreError> {
-        Ok(sqlx::query_as(
+    pub async fn members(
+        &self,
+        org_id: i64,
+        page: Page,
+    ) -> Result<crate::Listing<Member>, StoreError> {
+        let rows = sqlx::query_as(
             "SELECT u.id AS user_id, u.display_name, u.email, u.login, m.role, m.created_at AS joined_at, u.pin_locked, \
              CASE WHEN u.registered_org = m.org_id THEN 1 ELSE 0 END AS registered_here \
              FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 \
              ORDER BY u.display_name, u.id LIMIT $2 OFFSET $3",
         )
         .bind(org_id)
-        .bind(page.size)
+        .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(crate::Listing::cut(rows, page))
     }
 
     /// Adds a member, or changes the role of an existing one.

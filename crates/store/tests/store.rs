@@ -167,8 +167,16 @@ async fn organisations_members_and_invitations() -> TestResult {
         assert_eq!(db.role_in(org, other).await?, Some("volunteer".into()));
         db.set_membership(org, other, "coordinator").await?;
         assert_eq!(db.organisation(org).await?.member_count, 2);
-        assert_eq!(db.members(org, Page::new(1, 10)).await?.len(), 2);
-        assert_eq!(db.members(org, Page::new(2, 1)).await?.len(), 1);
+        let first = db.members(org, Page::new(1, 10)).await?;
+        assert_eq!((first.rows.len(), first.more), (2, false));
+        let second = db.members(org, Page::new(2, 1)).await?;
+        assert_eq!(
+            (second.rows.len(), second.more),
+            (1, false),
+            "the last page says nothing follows"
+        );
+        let one = db.members(org, Page::new(1, 1)).await?;
+        assert_eq!((one.rows.len(), one.more), (1, true));
         assert_eq!(db.memberships_of(other).await?[0].1, "coordinator");
         assert_eq!(db.admin_count(org).await?, 1);
         assert!(db.accompanies(admin, other).await?);
@@ -251,9 +259,9 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
             ..Default::default()
         })
         .await?;
-        assert_eq!(db.audit_about(id, Page::new(1, 10)).await?.len(), 2);
+        assert_eq!(db.audit_about(id, Page::new(1, 10)).await?.rows.len(), 2);
         assert_eq!(
-            db.audit_entries(Page::new(1, 10)).await?[0].event,
+            db.audit_entries(Page::new(1, 10)).await?.rows[0].event,
             "pin-unlocked"
         );
 
@@ -274,7 +282,7 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
         db.mark_email_sent(claimed[0].id).await?;
         assert_eq!(db.pending_email_count().await?, 0);
 
-        assert_eq!(db.people("X@EX", Page::new(1, 10)).await?.len(), 1);
+        assert_eq!(db.people("X@EX", Page::new(1, 10)).await?.rows.len(), 1);
         assert_eq!(db.count_people().await?, 1);
         db.request_deletion(id).await?;
         let early = db
@@ -287,12 +295,13 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
         assert_eq!(erased, vec![None], "one account erased, without a photo");
         let kept = db.audit_entries(Page::new(1, 10)).await?;
         assert_eq!(
-            kept.len(),
+            kept.rows.len(),
             2,
             "the log keeps its entries, without the person"
         );
         assert!(
-            kept.iter()
+            kept.rows
+                .iter()
                 .all(|e| e.subject_id.is_none() && e.actor_id.is_none())
         );
     }
@@ -336,7 +345,7 @@ async fn sign_up_writes_account_link_and_mail_together() -> TestResult {
             id
         );
         assert_eq!(
-            db.audit_about(id, Page::new(1, 10)).await?[0].event,
+            db.audit_about(id, Page::new(1, 10)).await?.rows[0].event,
             "account-created"
         );
     }

@@ -36,7 +36,8 @@ pub async fn people(
         state
             .db
             .people(params.q.as_deref().unwrap_or(""), page)
-            .await?,
+            .await?
+            .rows,
     ))
 }
 
@@ -46,5 +47,5 @@ pub async fn audit(
     _admin: PlatformAdmin,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    Ok(Json(state.db.audit_entries(params.page()).await?))
+    Ok(Json(state.db.audit_entries(params.page()).await?.rows))
 }

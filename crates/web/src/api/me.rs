@@ -189,7 +189,9 @@ pub async fn activity(
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    Ok(Json(state.db.audit_about(me.user.id, params.page()).await?))
+    Ok(Json(
+        state.db.audit_about(me.user.id, params.page()).await?.rows,
+    ))
 }
 
 /// Everything Entraide holds about the person (files are in the web page's zip download).

@@ -23,7 +23,7 @@ pub async fn list(
     _me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Vec<Organisation>>, AppError> {
-    Ok(Json(state.db.organisations(params.page()).await?))
+    Ok(Json(state.db.organisations(params.page()).await?.rows))
 }
 
 /// Create an organisation; its creator becomes its admin.
@@ -68,7 +68,9 @@ pub async fn members(
     Query(params): Query<PageParams>,
 ) -> Result<Json<Vec<Member>>, AppError> {
     Ok(Json(
-        orgs::members(&state, &me.user, id, params.page()).await?,
+        orgs::members(&state, &me.user, id, params.page())
+            .await?
+            .rows,
     ))
 }
 

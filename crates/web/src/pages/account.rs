@@ -94,8 +94,9 @@ pub async fn activity(
     Query(query): Query<PageQuery>,
 ) -> Result<ActivityPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
-    let entries = state.db.audit_about(me.user.id, page).await?;
-    let pager = Pager::new("/me/activity?page=", page.number, page.size, entries.len());
+    let listing = state.db.audit_about(me.user.id, page).await?;
+    let pager = Pager::new("/me/activity?page=", page.number, listing.more);
+    let entries = listing.rows;
     Ok(ActivityPage {
         base: Base::new(&me.ctx, "activity-title"),
         entries,

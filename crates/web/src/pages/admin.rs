@@ -31,14 +31,14 @@ pub async fn dashboard(
     Query(query): Query<PageQuery>,
 ) -> Result<Dashboard, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
-    let organisations = state.db.organisations(page).await?;
+    let listing = state.db.organisations(page).await?;
     Ok(Dashboard {
         base: Base::new(&me.ctx, "admin-title"),
         people: state.db.count_people().await?,
         organisation_count: state.db.count_organisations().await?,
         pending_emails: state.db.pending_email_count().await?,
-        pager: Pager::new("/admin?page=", page.number, page.size, organisations.len()),
-        organisations,
+        pager: Pager::new("/admin?page=", page.number, listing.more),
+        organisations: listing.rows,
     })
 }
 
@@ -58,16 +58,16 @@ pub async fn people(
 ) -> Result<PeoplePage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
     let text = query.q.unwrap_or_default();
-    let people = state.db.people(&text, page).await?;
+    let listing = state.db.people(&text, page).await?;
     let prefix = format!(
         "/admin/people?q={}&page=",
         url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
     );
     Ok(PeoplePage {
         base: Base::new(&me.ctx, "admin-people-title"),
-        pager: Pager::new(prefix, page.number, page.size, people.len()),
+        pager: Pager::new(prefix, page.number, listing.more),
         query: text,
-        people,
+        people: listing.rows,
     })
 }
 
@@ -85,10 +85,10 @@ pub async fn audit(
     Query(query): Query<PageQuery>,
 ) -> Result<AuditPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 100);
-    let entries = state.db.audit_entries(page).await?;
+    let listing = state.db.audit_entries(page).await?;
     Ok(AuditPage {
         base: Base::new(&me.ctx, "admin-audit-title"),
-        pager: Pager::new("/admin/audit?page=", page.number, page.size, entries.len()),
-        entries,
+        pager: Pager::new("/admin/audit?page=", page.number, listing.more),
+        entries: listing.rows,
     })
 }

@@ -103,11 +103,10 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// Builds the pager from a page of `size` requested and `got` rows received.
-    pub fn new(prefix: impl Into<String>, page: i64, size: i64, got: usize) -> Self {
+    pub fn new(prefix: impl Into<String>, page: i64, has_next: bool) -> Self {
         Self {
             page,
-            has_next: i64::try_from(got).unwrap_or(0) >= size,
+            has_next,
             prefix: prefix.into(),
         }
     }

@@ -41,7 +41,7 @@ async fn members_view(
     page_number: i64,
 ) -> Result<MembersPage, AppError> {
     let page = Page::new(page_number, 100);
-    let members = orgs::members(state, &me.user, id, page).await?;
+    let listing = orgs::members(state, &me.user, id, page).await?;
     let org = state.db.organisation(id).await?;
     let rights = rights(state, me, id).await?;
     let invitations = if rights.invite {
@@ -59,12 +59,11 @@ async fn members_view(
         pager: Pager::new(
             format!("/orgs/{id}/members?page="),
             page.number,
-            page.size,
-            members.len(),
+            listing.more,
         ),
         org,
         rights,
-        members,
+        members: listing.rows,
         invitations,
         roles: OrgRole::ALL,
         new_link: None,

@@ -36,12 +36,12 @@ pub async fn list(
     Query(query): Query<PageQuery>,
 ) -> Result<ListPage, AppError> {
     let page = Page::new(query.page.unwrap_or(1), 50);
-    let all = state.db.organisations(page).await?;
+    let listing = state.db.organisations(page).await?;
     Ok(ListPage {
         base: Base::new(&me.ctx, "orgs-title"),
         mine: state.db.memberships_of(me.user.id).await?,
-        pager: Pager::new("/orgs?page=", page.number, page.size, all.len()),
-        all,
+        pager: Pager::new("/orgs?page=", page.number, listing.more),
+        all: listing.rows,
     })
 }
 

@@ -26,7 +26,7 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
     writer.write_record(HEADER).map_err(AppError::internal)?;
     for number in 1.. {
         let members = state.db.members(org_id, Page::new(number, 100)).await?;
-        for m in &members {
+        for m in &members.rows {
             let record = [
                 m.email.as_deref().unwrap_or(""),
                 m.login.as_deref().unwrap_or(""),
@@ -35,7 +35,7 @@ pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String
             ];
             writer.write_record(record).map_err(AppError::internal)?;
         }
-        if members.len() < 100 {
+        if !members.more {
             break;
         }
     }

@@ -54,7 +54,7 @@ pub async fn members(
     user: &User,
     org_id: i64,
     page: entraide_store::Page,
-) -> Result<Vec<entraide_store::orgs::Member>, AppError> {
+) -> Result<entraide_store::Listing<entraide_store::orgs::Member>, AppError> {
     let role = require(state, user, org_id, Action::ViewMembers).await?;
     let contacts = allows(
         Actor {
@@ -67,7 +67,7 @@ pub async fn members(
     Ok(if contacts {
         members
     } else {
-        members.into_iter().map(|m| m.without_contacts()).collect()
+        members.map(|m| m.without_contacts())
     })
 }
 

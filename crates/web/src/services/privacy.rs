@@ -30,9 +30,8 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
     let mut activity = Vec::new();
     for number in 1.. {
         let page = db.audit_about(user.id, Page::new(number, 100)).await?;
-        let done = page.len() < 100;
-        activity.extend(page);
-        if done {
+        activity.extend(page.rows);
+        if !page.more {
             break;
         }
     }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 mod db;
 mod error;
+pub mod import;
 pub mod orgs;
 pub mod outbox;
 pub mod profiles;

@@ -3,7 +3,7 @@
 
 use std::sync::Once;
 
-use crate::{Db, StoreError};
+use crate::{Db, StoreError, now};
 
 pub const POSTGRES_ENV: &str = "ENTRAIDE_TEST_POSTGRES_URL";
 
@@ -40,4 +40,30 @@ pub async fn backends() -> Result<Vec<Db>, StoreError> {
     let mut all = vec![fresh_sqlite().await?];
     all.extend(fresh_postgres().await?);
     Ok(all)
+}
+
+impl Db {
+    /// Creates an account with email and password directly, for tests
+    /// (people sign up through [`Db::sign_up`]); `Conflict` when the email
+    /// is already used.
+    pub async fn create_user_with_email(
+        &self,
+        email: &str,
+        password_hash: &str,
+        display_name: &str,
+        locale: &str,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, display_name, locale, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(display_name)
+        .bind(locale)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
 }

@@ -73,29 +73,6 @@ pub struct AccompaniedPerson<'a> {
 }
 
 impl Db {
-    /// Creates an account with email and password; `Conflict` when the
-    /// email is already used.
-    pub async fn create_user_with_email(
-        &self,
-        email: &str,
-        password_hash: &str,
-        display_name: &str,
-        locale: &str,
-    ) -> Result<i64, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (email, password_hash, display_name, locale, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(email)
-        .bind(password_hash)
-        .bind(display_name)
-        .bind(locale)
-        .bind(now())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
-    }
-
     /// Creates a login + PIN account, member of the registering
     /// organisation, in one transaction; `Conflict` when the login is taken.
     pub async fn create_accompanied_user(

@@ -6,6 +6,7 @@ use entraide_core::credentials::Email;
 use entraide_core::names::DisplayName;
 use entraide_core::role::OrgRole;
 use entraide_store::audit::NewAudit;
+use entraide_store::import::ImportRow;
 use entraide_store::users::User;
 use entraide_store::{Page, StoreError};
 use serde::Serialize;
@@ -192,28 +193,19 @@ pub async fn import(
     if dry_run || !report.rejected.is_empty() {
         return Ok(report);
     }
-    for (row, existing) in plan {
-        let id = match existing {
-            Some(id) => id,
-            None => {
-                state
-                    .db
-                    .create_user_with_email(row.email.as_str(), "", row.name.as_str(), lang.code())
-                    .await?
-            }
-        };
-        state.db.set_membership(org_id, id, row.role.key()).await?;
-        state
-            .db
-            .audit(NewAudit {
-                event: "member-imported",
-                actor_id: Some(user.id),
-                subject_id: Some(id),
-                org_id: Some(org_id),
-                detail: row.role.key(),
-            })
-            .await?;
-    }
+    let rows: Vec<ImportRow<'_>> = plan
+        .iter()
+        .map(|(row, existing)| ImportRow {
+            existing: *existing,
+            email: row.email.as_str(),
+            display_name: row.name.as_str(),
+            role: row.role.key(),
+        })
+        .collect();
+    state
+        .db
+        .import_members(org_id, user.id, lang.code(), &rows)
+        .await?;
     Ok(report)
 }
 

@@ -6,12 +6,17 @@
 //
 // Environment: ENTRAIDE_BIN (server binary), CHROMIUM_PATH (browser).
 
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/server.mjs';
 import { Scenario } from './lib/harness.mjs';
 import { scenarios } from './scenarios.mjs';
 
-const BIN = process.env.ENTRAIDE_BIN || '/work/target/debug/entraide';
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN =
+  process.env.ENTRAIDE_BIN ||
+  path.join(process.env.CARGO_TARGET_DIR || path.join(REPO, 'target'), 'debug', 'entraide');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCENARIO_TIMEOUT_MS = 90_000;
 const TOTAL_TIMEOUT_MS = 6 * 60_000;

@@ -69,6 +69,16 @@ impl<T> Listing<T> {
     }
 }
 
+/// `NotFound` when a write meant for one row touched none (an id that does
+/// not exist, or does not belong to the caller).
+pub(crate) fn one_row(done: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// A yes/no column. Both databases store it as an integer (0 or 1), because
 /// the common driver does not carry SQLite's boolean type.
 #[derive(Debug, Clone, Copy, sqlx::Type)]

@@ -93,20 +93,17 @@ impl Db {
         kind: &str,
         description: &str,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE organisations SET name = $1, kind = $2, description = $3 WHERE id = $4",
+        crate::one_row(
+            sqlx::query(
+                "UPDATE organisations SET name = $1, kind = $2, description = $3 WHERE id = $4",
+            )
+            .bind(name)
+            .bind(kind)
+            .bind(description)
+            .bind(id)
+            .execute(&self.pool)
+            .await?,
         )
-        .bind(name)
-        .bind(kind)
-        .bind(description)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
     }
 
     pub async fn organisation(&self, id: i64) -> Result<Organisation, StoreError> {
@@ -219,16 +216,13 @@ impl Db {
     }
 
     pub async fn remove_member(&self, org_id: i64, user_id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(
+            sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(org_id)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 
     /// How many admins an organisation has (the last one cannot leave).
@@ -309,16 +303,13 @@ impl Db {
     }
 
     pub async fn revoke_invitation(&self, org_id: i64, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = $1 AND org_id = $2")
-            .bind(id)
-            .bind(org_id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(
+            sqlx::query("UPDATE invitations SET revoked = 1 WHERE id = $1 AND org_id = $2")
+                .bind(id)
+                .bind(org_id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 }
 

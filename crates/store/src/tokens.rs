@@ -105,16 +105,13 @@ impl Db {
 
     /// Revokes one of the person's tokens; `NotFound` if it is not theirs.
     pub async fn revoke_api_token(&self, user_id: i64, token_id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
-            .bind(token_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(
+            sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                .bind(token_id)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn create_email_token(

@@ -132,6 +132,12 @@ async fn role_by_route_matrix() {
             ),
             (
                 "GET",
+                format!("/orgs/{org}/members.csv"),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
                 format!("/orgs/{org}/edit"),
                 None,
                 &["admin", "platform"],

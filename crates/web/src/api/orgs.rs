@@ -173,6 +173,7 @@ pub async fn unlock(
     }))
 }
 
+/// The members as a CSV download; the organisation page links here too.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members.csv", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403)))]
 pub async fn export_csv(
@@ -181,7 +182,12 @@ pub async fn export_csv(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let csv = members_csv::export(&state, &me.user, id).await?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
+    let disposition = format!("attachment; filename=\"members-{id}.csv\"");
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    Ok((headers, csv).into_response())
 }
 
 #[derive(Deserialize, Default, IntoParams)]

@@ -75,7 +75,7 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{id}/register",
             get(orgs::register_page).post(orgs::register),
         )
-        .route("/orgs/{id}/members.csv", get(orgs::export_csv))
+        .route("/orgs/{id}/members.csv", get(crate::api::orgs::export_csv))
         .route(
             "/orgs/{id}/import",
             get(orgs::import_page).post(orgs::import),

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use entraide_core::authz::{Action, Actor, allows};
 use entraide_core::credentials::token_digest;
@@ -238,23 +237,6 @@ pub async fn register(
             Err(other) => AppError::from(other).into_response(),
         },
     }
-}
-
-pub async fn export_csv(
-    State(state): State<AppState>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let csv = members_csv::export(&state, &me.user, id).await?;
-    let disposition = format!("attachment; filename=\"members-{id}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        csv,
-    )
-        .into_response())
 }
 
 #[derive(Template, WebTemplate)]

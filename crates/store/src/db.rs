@@ -7,7 +7,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor as _};
 
+use std::sync::Arc;
+
 use crate::StoreError;
+use crate::cache::{Cache, Writing};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -20,6 +23,8 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// Who is signed in, kept in memory on SQLite only (see [`crate::cache`]).
+    pub(crate) cache: Option<Arc<Cache>>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -82,7 +87,17 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unreachable(first_line(&e.to_string())))?;
-        Ok(Self { pool, backend })
+        let cache = (backend == Backend::Sqlite).then(Arc::default);
+        Ok(Self {
+            pool,
+            backend,
+            cache,
+        })
+    }
+
+    /// Taken by every write to the tables the sign-in cache reads.
+    pub(crate) fn writing(&self) -> Writing<'_> {
+        Cache::writing(self.cache.as_deref())
     }
 
     pub fn backend(&self) -> Backend {

@@ -22,6 +22,7 @@ impl Db {
         locale: &str,
         rows: &[ImportRow<'_>],
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let at = now();
         let mut tx = self.pool.begin().await?;
         for row in rows {

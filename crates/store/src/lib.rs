@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod audit;
+mod cache;
 mod db;
 mod error;
 pub mod import;

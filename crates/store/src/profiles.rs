@@ -2,6 +2,7 @@
 //! languages, availability), where they live (exact, private) and who may
 //! see them.
 
+use crate::cache::Cache;
 use crate::{Db, StoreError};
 
 /// The editable part of a profile, already parsed by the caller.
@@ -39,6 +40,7 @@ impl Db {
         user_id: i64,
         update: &ProfileUpdate<'_>,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET display_name = $1, bio = $2, visibility = $3, availability = $4 WHERE id = $5",
@@ -79,6 +81,10 @@ impl Db {
     }
 
     pub async fn tags(&self, user_id: i64) -> Result<Tags, StoreError> {
+        if let Some(hit) = self.cache.as_deref().and_then(|c| c.get(&c.tags, &user_id)) {
+            return Ok(hit);
+        }
+        let read = self.cache.as_deref().and_then(Cache::begin_read);
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT kind, value, free FROM user_tags WHERE user_id = $1 ORDER BY kind, value",
         )
@@ -95,10 +101,14 @@ impl Db {
                 _ => {}
             }
         }
+        if let (Some(cache), Some(read)) = (self.cache.as_deref(), read) {
+            cache.put(&cache.tags, user_id, read, tags.clone());
+        }
         Ok(tags)
     }
 
     pub async fn set_home(&self, user_id: i64, home: Option<&Home<'_>>) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET home_label = $1, home_lat = $2, home_lng = $3, home_cell = $4 WHERE id = $5")
             .bind(home.and_then(|h| h.label))
             .bind(home.map(|h| h.lat))
@@ -117,6 +127,7 @@ impl Db {
         user_id: i64,
         photo: Option<&str>,
     ) -> Result<Option<String>, StoreError> {
+        let _writing = self.writing();
         let mut tx = self.pool.begin().await?;
         let previous: Option<String> = sqlx::query_scalar("SELECT photo FROM users WHERE id = $1")
             .bind(user_id)

@@ -29,6 +29,7 @@ pub struct SeedPerson {
 impl Db {
     /// Inserts every person in one transaction; returns their ids in order.
     pub async fn seed_people(&self, people: &[SeedPerson]) -> Result<Vec<i64>, StoreError> {
+        let _writing = self.writing();
         let at = now();
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(people.len());

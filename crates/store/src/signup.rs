@@ -20,6 +20,7 @@ impl Db {
     /// Creates the account in one transaction; `Conflict` when the email is
     /// already used.
     pub async fn sign_up(&self, new: &SignUp<'_>) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         let at = now();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(

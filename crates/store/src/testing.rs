@@ -53,6 +53,7 @@ impl Db {
         display_name: &str,
         locale: &str,
     ) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, password_hash, display_name, locale, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -39,6 +39,7 @@ impl EmailPurpose {
 
 impl Db {
     pub async fn create_session(&self, digest: &str, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let at = now();
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(digest)
@@ -62,6 +63,7 @@ impl Db {
     }
 
     pub async fn delete_session(&self, digest: &str) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(digest)
             .execute(&self.pool)
@@ -70,6 +72,7 @@ impl Db {
     }
 
     pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
+        let _writing = self.writing();
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())
             .execute(&self.pool)
@@ -83,6 +86,7 @@ impl Db {
         name: &str,
         digest: &str,
     ) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         Ok(sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -105,6 +109,7 @@ impl Db {
 
     /// Revokes one of the person's tokens; `NotFound` if it is not theirs.
     pub async fn revoke_api_token(&self, user_id: i64, token_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         crate::one_row(
             sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
                 .bind(token_id)
@@ -120,6 +125,7 @@ impl Db {
         user_id: i64,
         purpose: EmailPurpose,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(digest)
             .bind(user_id)
@@ -138,6 +144,7 @@ impl Db {
         digest: &str,
         purpose: EmailPurpose,
     ) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         let at = now();
         Ok(sqlx::query_scalar(
             "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
@@ -175,6 +182,7 @@ impl Db {
         digest: &str,
         password_hash: &str,
     ) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         let at = now();
         let mut tx = self.pool.begin().await?;
         let user_id: i64 = sqlx::query_scalar(

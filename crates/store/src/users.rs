@@ -1,6 +1,7 @@
 //! People's accounts: creation by sign-up or by a social worker, credentials,
 //! email verification, PIN lockout and account deletion.
 
+use crate::cache::{Cache, CachedToken, SessionOwner};
 use crate::{Db, StoreError, now};
 
 /// A person as the application sees them. Secrets (password and PIN hashes)
@@ -40,11 +41,19 @@ const USER_COLUMNS: &str = "users.id, users.email, users.email_verified_at, user
      users.birth_year, users.registered_by, users.registered_org, users.created_at, users.deletion_requested_at";
 
 #[derive(sqlx::FromRow)]
-struct TokenOwner {
+struct TokenRow {
     #[sqlx(flatten)]
     user: User,
     token_id: i64,
     token_used_at: Option<i64>,
+}
+
+/// A session joined with its owner.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: User,
+    session_expires_at: i64,
 }
 
 /// What is needed to check a PIN.
@@ -79,6 +88,7 @@ impl Db {
         &self,
         person: &AccompaniedPerson<'_>,
     ) -> Result<i64, StoreError> {
+        let _writing = self.writing();
         let at = now();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -114,39 +124,78 @@ impl Db {
     }
 
     /// The person behind a live session, in one query (this runs on every
-    /// signed-in request).
+    /// signed-in request; on SQLite it is usually answered from memory).
     pub async fn user_by_session(&self, digest: &str) -> Result<User, StoreError> {
+        let at = now();
+        if let Some(hit) = self
+            .cache
+            .as_deref()
+            .and_then(|c| c.get(&c.sessions, &digest.to_owned()))
+        {
+            if hit.expires_at > at {
+                return Ok(hit.user);
+            }
+        }
+        let read = self.cache.as_deref().and_then(Cache::begin_read);
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE id = \
-             (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)"
+            "SELECT {USER_COLUMNS}, s.expires_at AS session_expires_at FROM users \
+             JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: SessionRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(digest)
-            .bind(now())
+            .bind(at)
             .fetch_one(&self.pool)
-            .await?)
+            .await?;
+        if let (Some(cache), Some(read)) = (self.cache.as_deref(), read) {
+            let owner = SessionOwner {
+                user: row.user.clone(),
+                expires_at: row.session_expires_at,
+            };
+            cache.put(&cache.sessions, digest.to_owned(), read, owner);
+        }
+        Ok(row.user)
     }
 
     /// The owner of a personal API token, in one query; records when the
     /// token was last used (at most once a minute, to keep reads cheap).
     pub async fn user_by_api_token(&self, digest: &str) -> Result<User, StoreError> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, t.id AS token_id, t.last_used_at AS token_used_at FROM users \
-             JOIN api_tokens t ON t.user_id = users.id WHERE t.token_hash = $1"
-        );
-        let row: TokenOwner = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(digest)
-            .fetch_one(&self.pool)
-            .await?;
         let at = now();
-        if row.token_used_at.is_none_or(|last| at - last > 60) {
+        let cached = self
+            .cache
+            .as_deref()
+            .and_then(|c| c.get(&c.tokens, &digest.to_owned()));
+        let owner = match cached {
+            Some(owner) => owner,
+            None => {
+                let read = self.cache.as_deref().and_then(Cache::begin_read);
+                let sql = format!(
+                    "SELECT {USER_COLUMNS}, t.id AS token_id, t.last_used_at AS token_used_at \
+                     FROM users JOIN api_tokens t ON t.user_id = users.id WHERE t.token_hash = $1"
+                );
+                let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(digest)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let owner = CachedToken {
+                    user: row.user,
+                    token_id: row.token_id,
+                    used_at: row.token_used_at,
+                };
+                if let (Some(cache), Some(read)) = (self.cache.as_deref(), read) {
+                    cache.put(&cache.tokens, digest.to_owned(), read, owner.clone());
+                }
+                owner
+            }
+        };
+        if owner.used_at.is_none_or(|last| at - last > 60) {
+            let _w = self.writing();
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(at)
-                .bind(row.token_id)
+                .bind(owner.token_id)
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(row.user)
+        Ok(owner.user)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
@@ -180,6 +229,7 @@ impl Db {
     }
 
     pub async fn mark_email_verified(&self, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query(
             "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
         )
@@ -204,6 +254,7 @@ impl Db {
     /// attempt's number since the last right PIN, or `None` when the account
     /// is locked.
     pub async fn reserve_pin_attempt(&self, user_id: i64) -> Result<Option<i64>, StoreError> {
+        let _writing = self.writing();
         Ok(sqlx::query_scalar(
             "UPDATE users SET pin_failures = pin_failures + 1 WHERE id = $1 AND pin_locked = 0 RETURNING pin_failures",
         )
@@ -214,6 +265,7 @@ impl Db {
 
     /// Locks a PIN account until a social worker gives a new PIN.
     pub async fn lock_pin(&self, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET pin_locked = 1 WHERE id = $1")
             .bind(user_id)
             .execute(&self.pool)
@@ -222,6 +274,7 @@ impl Db {
     }
 
     pub async fn reset_pin_failures(&self, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET pin_failures = 0 WHERE id = $1 AND pin_failures <> 0")
             .bind(user_id)
             .execute(&self.pool)
@@ -235,6 +288,7 @@ impl Db {
         user_id: i64,
         new_pin_hash: Option<&str>,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query(
             "UPDATE users SET pin_failures = 0, pin_locked = 0, \
              pin_hash = COALESCE($1, pin_hash) WHERE id = $2",
@@ -247,6 +301,7 @@ impl Db {
     }
 
     pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
             .bind(locale)
             .bind(user_id)
@@ -256,6 +311,7 @@ impl Db {
     }
 
     pub async fn set_platform_admin(&self, user_id: i64, admin: bool) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET platform_admin = $1 WHERE id = $2")
             .bind(i64::from(admin))
             .bind(user_id)
@@ -266,6 +322,7 @@ impl Db {
 
     /// Starts the grace period before an account is erased; signing out everywhere.
     pub async fn request_deletion(&self, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET deletion_requested_at = $1 WHERE id = $2")
             .bind(now())
@@ -281,6 +338,7 @@ impl Db {
     }
 
     pub async fn cancel_deletion(&self, user_id: i64) -> Result<(), StoreError> {
+        let _writing = self.writing();
         sqlx::query("UPDATE users SET deletion_requested_at = NULL WHERE id = $1")
             .bind(user_id)
             .execute(&self.pool)
@@ -296,6 +354,7 @@ impl Db {
         &self,
         cutoff: i64,
     ) -> Result<Vec<Option<String>>, StoreError> {
+        let _writing = self.writing();
         Ok(sqlx::query_scalar(
             "DELETE FROM users WHERE deletion_requested_at IS NOT NULL AND deletion_requested_at < $1 RETURNING photo",
         )

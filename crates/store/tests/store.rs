@@ -351,3 +351,51 @@ async fn sign_up_writes_account_link_and_mail_together() -> TestResult {
     }
     Ok(())
 }
+
+/// Sign-in lookups may be answered from memory (SQLite); every change must
+/// still show at once.
+#[tokio::test]
+async fn sign_in_lookups_see_every_change_at_once() -> TestResult {
+    for db in backends().await? {
+        let id = person(&db, "cache@example.fr").await?;
+        db.create_session("s-digest", id).await?;
+        db.create_api_token(id, "script", "t-digest").await?;
+        for _ in 0..2 {
+            assert_eq!(db.user_by_session("s-digest").await?.display_name, "Léa");
+            assert_eq!(db.user_by_api_token("t-digest").await?.id, id);
+            assert!(db.tags(id).await?.skills.is_empty());
+        }
+        let skills = ["diy".to_owned()];
+        let update = ProfileUpdate {
+            display_name: "Léa B.",
+            bio: "",
+            visibility: "neighbours",
+            availability: 0,
+            skills: &skills,
+            interests: &[],
+            languages: &[],
+            free_tags: &[],
+        };
+        db.update_profile(id, &update).await?;
+        assert_eq!(db.user_by_session("s-digest").await?.display_name, "Léa B.");
+        assert_eq!(
+            db.user_by_api_token("t-digest").await?.display_name,
+            "Léa B."
+        );
+        assert_eq!(db.tags(id).await?.skills, skills);
+        db.set_platform_admin(id, true).await?;
+        assert!(db.user_by_session("s-digest").await?.platform_admin);
+        db.delete_session("s-digest").await?;
+        assert!(matches!(
+            db.user_by_session("s-digest").await,
+            Err(StoreError::NotFound)
+        ));
+        let token = db.api_tokens(id).await?.remove(0);
+        db.revoke_api_token(id, token.id).await?;
+        assert!(matches!(
+            db.user_by_api_token("t-digest").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    Ok(())
+}

@@ -11,8 +11,12 @@ use crate::config::WebConfig;
 use crate::geocode::Geocoder;
 use crate::ratelimit::RateLimits;
 
+/// Cheap to clone (one reference count): every extractor clones it.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+/// What [`AppState`] shares.
+pub struct Services {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub geocoder: Geocoder,
@@ -26,7 +30,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
         let geocoder = Geocoder::new(config.geocoder_url.clone());
-        Self {
+        Self(Arc::new(Services {
             db,
             config: Arc::new(config),
             geocoder,
@@ -34,6 +38,14 @@ impl AppState {
             metrics: crate::middleware::metrics_handle(),
             outbox: Arc::new(Notify::new()),
             home_counts: Arc::default(),
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
     }
 }

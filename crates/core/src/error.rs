@@ -24,6 +24,12 @@ pub enum Invalid {
     Characters,
     #[error("not a valid date")]
     Date,
+    #[error("not a valid time")]
+    Time,
+    #[error("out of range")]
+    Range,
+    #[error("in the past")]
+    Past,
 }
 
 impl Invalid {
@@ -40,6 +46,9 @@ impl Invalid {
             Self::Coordinate => "coordinate",
             Self::Characters => "characters",
             Self::Date => "date",
+            Self::Time => "time",
+            Self::Range => "range",
+            Self::Past => "past",
         }
     }
 }

@@ -1,13 +1,17 @@
 //! Entraide's domain: value types parsed from outside input, roles and the
 //! authorisation rules, and the pure algorithms (credentials, approximate
-//! positions). Nothing here performs IO.
+//! positions, the life of an exchange, matching and search terms). Nothing here performs IO.
 
 pub mod authz;
 pub mod credentials;
 pub mod error;
+pub mod exchange;
 pub mod geo;
+pub mod lifecycle;
+pub mod matching;
 pub mod names;
 pub mod profile;
 pub mod role;
+pub mod text;
 
 pub use error::{Invalid, ParseError};

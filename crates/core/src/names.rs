@@ -65,6 +65,15 @@ text_type!(
     Tag, "tag", 2, 40, false
 );
 
+text_type!(
+    /// The title of a need or an offer.
+    Title, "title", 4, 120, false
+);
+text_type!(
+    /// The description of a need or an offer.
+    Description, "description", 0, 4000, true
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

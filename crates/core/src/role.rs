@@ -1,7 +1,5 @@
 //! Kinds of organisation and the roles a person can hold in one.
 
-use crate::error::{Invalid, ParseError};
-
 macro_rules! keyed_enum {
     ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident => $key:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -15,11 +13,11 @@ macro_rules! keyed_enum {
             pub fn key(self) -> &'static str {
                 match self { $(Self::$variant => $key),+ }
             }
-            pub fn parse(raw: &str) -> Result<Self, ParseError> {
+            pub fn parse(raw: &str) -> Result<Self, $crate::error::ParseError> {
                 match raw.trim() {
                     $($key => Ok(Self::$variant),)+
-                    "" => Err(ParseError::new($field, Invalid::Required)),
-                    _ => Err(ParseError::new($field, Invalid::Choice)),
+                    "" => Err($crate::error::ParseError::new($field, $crate::error::Invalid::Required)),
+                    _ => Err($crate::error::ParseError::new($field, $crate::error::Invalid::Choice)),
                 }
             }
         }
@@ -51,6 +49,7 @@ keyed_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Invalid, ParseError};
 
     #[test]
     fn keys_round_trip() {

@@ -127,14 +127,12 @@ impl Db {
     /// signed-in request; on SQLite it is usually answered from memory).
     pub async fn user_by_session(&self, digest: &str) -> Result<User, StoreError> {
         let at = now();
-        if let Some(hit) = self
+        let cached = self
             .cache
             .as_deref()
-            .and_then(|c| c.get(&c.sessions, &digest.to_owned()))
-        {
-            if hit.expires_at > at {
-                return Ok(hit.user);
-            }
+            .and_then(|c| c.get(&c.sessions, &digest.to_owned()));
+        if let Some(hit) = cached.filter(|hit| hit.expires_at > at) {
+            return Ok(hit.user);
         }
         let read = self.cache.as_deref().and_then(Cache::begin_read);
         let sql = format!(

@@ -13,6 +13,26 @@ pub const SHOWN_RESOLUTION: Resolution = Resolution::Nine;
 /// The precision stated to people in the interface, in metres.
 pub const SHOWN_PRECISION_METRES: u32 = 300;
 
+/// Cells used to find what lies within a radius: an "area" (about 5 km²,
+/// edge about 1.4 km) for radii up to [`AREA_MAX_RADIUS_M`], a "wide area"
+/// (about 250 km², edge about 9.9 km) beyond.
+pub const AREA_RESOLUTION: Resolution = Resolution::Seven;
+pub const WIDE_AREA_RESOLUTION: Resolution = Resolution::Five;
+const AREA_EDGE_M: f64 = 1406.0;
+const WIDE_AREA_EDGE_M: f64 = 9854.0;
+pub const AREA_MAX_RADIUS_M: f64 = 5000.0;
+/// The largest search radius accepted.
+pub const MAX_RADIUS_M: f64 = 30_000.0;
+
+/// The cells to look in for everything within a radius of a point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Covering {
+    /// Values of the `area` columns.
+    Areas(Vec<i64>),
+    /// Values of the `wide_area` columns.
+    WideAreas(Vec<i64>),
+}
+
 /// An exact point, validated.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
@@ -48,6 +68,58 @@ impl Point {
         LatLng::new(self.lat, self.lng)
             .map(|ll| u64::from(ll.to_cell(SHOWN_RESOLUTION)) as i64)
             .unwrap_or(0)
+    }
+
+    fn cell_at(self, resolution: Resolution) -> Option<CellIndex> {
+        LatLng::new(self.lat, self.lng)
+            .ok()
+            .map(|ll| ll.to_cell(resolution))
+    }
+
+    /// The area cell this point falls in (see [`AREA_RESOLUTION`]).
+    pub fn area(self) -> i64 {
+        self.cell_at(AREA_RESOLUTION)
+            .map_or(0, |c| u64::from(c) as i64)
+    }
+
+    /// The wide-area cell this point falls in.
+    pub fn wide_area(self) -> i64 {
+        self.cell_at(WIDE_AREA_RESOLUTION)
+            .map_or(0, |c| u64::from(c) as i64)
+    }
+
+    /// Cells that together hold every point within `radius_m`: rings of
+    /// cells around this one, enough rings to reach past the radius (centres
+    /// of neighbouring cells lie about 1.7 edges apart).
+    pub fn covering(self, radius_m: f64) -> Covering {
+        let radius_m = radius_m.clamp(0.0, MAX_RADIUS_M);
+        let (resolution, edge) = if radius_m <= AREA_MAX_RADIUS_M {
+            (AREA_RESOLUTION, AREA_EDGE_M)
+        } else {
+            (WIDE_AREA_RESOLUTION, WIDE_AREA_EDGE_M)
+        };
+        let rings = (radius_m / edge).ceil() as u32 + 1;
+        let cells: Vec<i64> = self
+            .cell_at(resolution)
+            .map(|c| {
+                c.grid_disk::<Vec<_>>(rings)
+                    .into_iter()
+                    .map(|c| u64::from(c) as i64)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if resolution == AREA_RESOLUTION {
+            Covering::Areas(cells)
+        } else {
+            Covering::WideAreas(cells)
+        }
+    }
+
+    /// Squared planar distance in "degrees of latitude", with longitude
+    /// scaled at this point's latitude: both databases compute it with the
+    /// same arithmetic, so sorting by it gives the same order everywhere.
+    pub fn lng_scale(self) -> f64 {
+        self.lat.to_radians().cos()
     }
 
     /// Great-circle distance in metres.
@@ -112,6 +184,33 @@ mod tests {
             lng: 2.37655,
         };
         assert_eq!(shown_position(neighbour.cell()), Some(shown));
+    }
+
+    #[test]
+    fn coverings_hold_every_point_of_the_radius() {
+        let centre = Point {
+            lat: 48.8655,
+            lng: 2.3776,
+        };
+        for radius in [500.0, 3000.0, 5000.0, 12_000.0, 30_000.0] {
+            let covering = centre.covering(radius);
+            for step in 0..36 {
+                let angle = f64::from(step) * 10f64.to_radians();
+                // A point just inside the radius in every direction.
+                let dlat = (radius * 0.999 * angle.cos()) / 111_320.0;
+                let dlng = (radius * 0.999 * angle.sin()) / (111_320.0 * centre.lng_scale());
+                let p = Point {
+                    lat: centre.lat + dlat,
+                    lng: centre.lng + dlng,
+                };
+                let held = match &covering {
+                    Covering::Areas(cells) => cells.contains(&p.area()),
+                    Covering::WideAreas(cells) => cells.contains(&p.wide_area()),
+                };
+                assert!(held, "radius {radius}, angle {step}");
+            }
+        }
+        assert!(matches!(centre.covering(3000.0), Covering::Areas(c) if c.len() < 100));
     }
 
     #[test]

@@ -30,15 +30,36 @@ const ENTRY_SELECT: &str = "SELECT a.id, a.at, a.event, a.actor_id, ua.display_n
      a.subject_id, us.display_name AS subject_name, a.org_id, a.detail FROM audit_log a \
      LEFT JOIN users ua ON ua.id = a.actor_id LEFT JOIN users us ON us.id = a.subject_id";
 
+const INSERT: &str = "INSERT INTO audit_log (at, event, actor_id, subject_id, org_id, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+fn bind_entry<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    entry: &NewAudit<'q>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(now())
+        .bind(entry.event)
+        .bind(entry.actor_id)
+        .bind(entry.subject_id)
+        .bind(entry.org_id)
+        .bind(entry.detail)
+}
+
+/// Records an entry inside a transaction, so it lands with the act.
+pub(crate) async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entry: NewAudit<'_>,
+) -> Result<(), StoreError> {
+    bind_entry(sqlx::query(INSERT), &entry)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Db {
     pub async fn audit(&self, entry: NewAudit<'_>) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at, event, actor_id, subject_id, org_id, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(now())
-            .bind(entry.event)
-            .bind(entry.actor_id)
-            .bind(entry.subject_id)
-            .bind(entry.org_id)
-            .bind(entry.detail)
+        bind_entry(sqlx::query(INSERT), &entry)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -161,6 +161,9 @@ mod tests {
         let sources = [
             include_str!("admin.rs"),
             include_str!("audit.rs"),
+            include_str!("exchanges.rs"),
+            include_str!("matching.rs"),
+            include_str!("participations.rs"),
             include_str!("import.rs"),
             include_str!("orgs.rs"),
             include_str!("outbox.rs"),

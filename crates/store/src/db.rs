@@ -110,7 +110,7 @@ impl Db {
             Backend::Sqlite => SQLITE.run(&self.pool).await?,
             Backend::Postgres => POSTGRES.run(&self.pool).await?,
         }
-        Ok(())
+        self.backfill_home_areas().await
     }
 
     /// True when the database answers a trivial query.

@@ -8,6 +8,12 @@ pub enum StoreError {
     /// A unique constraint refused the write (an email already used, …).
     #[error("already exists")]
     Conflict,
+    /// A step of an exchange's life that its current state forbids.
+    #[error(transparent)]
+    Illegal(#[from] entraide_core::lifecycle::Illegal),
+    /// The exchange already has all the helpers it asked for.
+    #[error("no place left")]
+    Full,
     #[error("the database URL is not valid: {0}")]
     InvalidUrl(String),
     #[error("the database cannot be reached: {0}")]

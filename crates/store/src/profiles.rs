@@ -2,6 +2,8 @@
 //! languages, availability), where they live (exact, private) and who may
 //! see them.
 
+use entraide_core::geo::Point;
+
 use crate::cache::Cache;
 use crate::{Db, StoreError};
 
@@ -109,14 +111,50 @@ impl Db {
 
     pub async fn set_home(&self, user_id: i64, home: Option<&Home<'_>>) -> Result<(), StoreError> {
         let _writing = self.writing();
-        sqlx::query("UPDATE users SET home_label = $1, home_lat = $2, home_lng = $3, home_cell = $4 WHERE id = $5")
-            .bind(home.and_then(|h| h.label))
-            .bind(home.map(|h| h.lat))
-            .bind(home.map(|h| h.lng))
-            .bind(home.map(|h| h.cell))
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+        let point = home.map(|h| Point {
+            lat: h.lat,
+            lng: h.lng,
+        });
+        sqlx::query(
+            "UPDATE users SET home_label = $1, home_lat = $2, home_lng = $3, home_cell = $4, \
+             home_area = $5, home_wide_area = $6 WHERE id = $7",
+        )
+        .bind(home.and_then(|h| h.label))
+        .bind(home.map(|h| h.lat))
+        .bind(home.map(|h| h.lng))
+        .bind(home.map(|h| h.cell))
+        .bind(point.map(Point::area))
+        .bind(point.map(Point::wide_area))
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Fills the coarse home cells of people placed before they existed
+    /// (run after the migrations; a no-op once done).
+    pub(crate) async fn backfill_home_areas(&self) -> Result<(), StoreError> {
+        let missing: Vec<(i64, f64, f64)> = sqlx::query_as(
+            "SELECT id, home_lat, home_lng FROM users \
+             WHERE home_lat IS NOT NULL AND home_lng IS NOT NULL AND home_area IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let _writing = self.writing();
+        let mut tx = self.pool.begin().await?;
+        for (id, lat, lng) in missing {
+            let point = Point { lat, lng };
+            sqlx::query("UPDATE users SET home_area = $1, home_wide_area = $2 WHERE id = $3")
+                .bind(point.area())
+                .bind(point.wide_area())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

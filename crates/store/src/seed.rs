@@ -1,6 +1,8 @@
 //! Bulk insertion of many people at once, in one transaction per batch,
 //! for the demonstration neighbourhood and the load generator.
 
+use entraide_core::geo::Point;
+
 use crate::{Db, StoreError, now};
 
 /// One person to insert, with their profile, home and memberships.
@@ -34,11 +36,12 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(people.len());
         for p in people {
+            let home = p.home.map(|h| Point { lat: h.0, lng: h.1 });
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (email, email_verified_at, password_hash, login, pin_hash, display_name, bio, \
-                 platform_admin, locale, visibility, home_lat, home_lng, home_cell, availability, birth_year, \
-                 registered_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                 platform_admin, locale, visibility, home_lat, home_lng, home_cell, home_area, home_wide_area, availability, \
+                 birth_year, registered_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
             )
             .bind(p.email.as_deref())
             .bind(p.email_verified.then_some(at))
@@ -53,6 +56,8 @@ impl Db {
             .bind(p.home.map(|h| h.0))
             .bind(p.home.map(|h| h.1))
             .bind(p.home.map(|h| h.2))
+            .bind(home.map(Point::area))
+            .bind(home.map(Point::wide_area))
             .bind(p.availability)
             .bind(p.birth_year)
             .bind(p.registered_by)

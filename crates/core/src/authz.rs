@@ -28,6 +28,9 @@ pub enum Action {
     ExportImportMembers,
     /// Register a person without email (login + PIN) and unlock their PIN.
     AccompanyPeople,
+    /// Act for a person the organisation accompanies (post a need, answer
+    /// for them); every act is logged for that person.
+    ActForPeople,
     /// Open the platform administration (people, organisations, audit log).
     AdministerPlatform,
 }
@@ -41,6 +44,7 @@ impl Action {
         Self::EditOrganisation,
         Self::ExportImportMembers,
         Self::AccompanyPeople,
+        Self::ActForPeople,
         Self::AdministerPlatform,
     ];
 }
@@ -63,6 +67,7 @@ pub fn allows(actor: Actor, action: Action) -> bool {
             role == Admin
         }
         Action::AccompanyPeople => matches!(role, SocialWorker | Admin),
+        Action::ActForPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::AdministerPlatform => false,
     }
 }
@@ -82,11 +87,17 @@ mod tests {
             (Some(OrgRole::Volunteer), &[ViewMembers]),
             (
                 Some(OrgRole::Coordinator),
-                &[ViewMembers, ViewContacts, InviteMembers],
+                &[ViewMembers, ViewContacts, InviteMembers, ActForPeople],
             ),
             (
                 Some(OrgRole::SocialWorker),
-                &[ViewMembers, ViewContacts, InviteMembers, AccompanyPeople],
+                &[
+                    ViewMembers,
+                    ViewContacts,
+                    InviteMembers,
+                    AccompanyPeople,
+                    ActForPeople,
+                ],
             ),
             (
                 Some(OrgRole::Admin),
@@ -98,6 +109,7 @@ mod tests {
                     EditOrganisation,
                     ExportImportMembers,
                     AccompanyPeople,
+                    ActForPeople,
                 ],
             ),
         ];

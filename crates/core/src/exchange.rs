@@ -31,7 +31,7 @@ pub const MAX_HELPERS: i64 = 20;
 
 keyed_enum!(
     /// Asking for help, or offering it.
-    Kind, "kind" {
+    Kind, "exchange_kind" {
         Need => "need",
         Offer => "offer",
     }
@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(
             fields,
             vec![
-                "kind",
+                "exchange_kind",
                 "category",
                 "title",
                 "date",

@@ -125,6 +125,34 @@ pub fn rank(wanted: &Wanted<'_>, candidates: &[Candidate], limit: usize) -> Vec<
     matches
 }
 
+/// How well a need fits an offer (the reverse of [`rank`]): same category,
+/// skills the offer brings, a common time slot, and nearness.
+pub fn need_fit(
+    offer_category: &str,
+    offer_skills: &[String],
+    offer_slots: Availability,
+    need_category: &str,
+    need_skills: &[String],
+    need_slots: Availability,
+    distance_m: f64,
+) -> f64 {
+    let mut score = PROXIMITY_POINTS * 0.5f64.powf(distance_m / PROXIMITY_HALF_LIFE_M);
+    if offer_category == need_category {
+        score += SKILL_POINTS;
+    }
+    if !need_skills.is_empty() {
+        let brought = need_skills
+            .iter()
+            .filter(|s| offer_skills.contains(s))
+            .count();
+        score += SKILL_POINTS * brought as f64 / need_skills.len() as f64;
+    }
+    if offer_slots.0 & need_slots.0 != 0 {
+        score += AVAILABILITY_POINTS;
+    }
+    score
+}
+
 /// A distance as people read it: to the nearest 100 m, never below 100 m.
 pub fn rounded_distance_m(distance_m: f64) -> i64 {
     ((distance_m / 100.0).round() as i64 * 100).max(100)
@@ -240,6 +268,24 @@ mod tests {
             Some(languages.clone())
         );
         assert!(m.map(|m| m.score) > score(&w, &candidate(2, 0.002)).map(|m| m.score));
+    }
+
+    #[test]
+    fn a_need_of_the_same_category_fits_an_offer_better() {
+        let diy = keys(&["diy"]);
+        let tue = Availability::parse(&keys(&["tue-afternoon"])).unwrap_or_default();
+        let same = need_fit("small-jobs", &diy, tue, "small-jobs", &diy, tue, 500.0);
+        let other = need_fit(
+            "small-jobs",
+            &diy,
+            tue,
+            "cooking",
+            &[],
+            Availability(0),
+            500.0,
+        );
+        let far = need_fit("small-jobs", &diy, tue, "small-jobs", &diy, tue, 2500.0);
+        assert!(same > other && same > far);
     }
 
     #[test]

@@ -361,3 +361,32 @@ impl Db {
         .await?)
     }
 }
+
+/// A person registered by an organisation, with the role the asking member
+/// holds there (to decide whether they may act for them).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegisteredPerson {
+    pub id: i64,
+    pub display_name: String,
+    pub org_id: i64,
+    pub role: String,
+}
+
+impl Db {
+    /// People registered by the organisations `member_id` belongs to, with
+    /// `member_id`'s role in each; sorted by name, at most 500.
+    pub async fn registered_people_for(
+        &self,
+        member_id: i64,
+    ) -> Result<Vec<RegisteredPerson>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.display_name, m.org_id, m.role FROM users u \
+             JOIN memberships m ON m.org_id = u.registered_org \
+             WHERE m.user_id = $1 AND u.id <> $1 AND u.deletion_requested_at IS NULL \
+             ORDER BY u.display_name, u.id LIMIT 500",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -112,6 +112,8 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict => Self::Conflict("conflict"),
+            StoreError::Illegal(_) => Self::Conflict("transition"),
+            StoreError::Full => Self::Conflict("exchange-full"),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -92,6 +92,29 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// The translation of `key` with a number `count` (for plurals) and
+    /// other named arguments.
+    pub fn t_count(self, key: &str, count: i64, args: &[(&'static str, String)]) -> String {
+        let mut values: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+            .collect();
+        values.insert(Cow::Borrowed("count"), FluentValue::from(count));
+        LOCALES.lookup_with_args(self.id(), key, &values)
+    }
+
+    /// A distance as people say it: «800 m», «1,2 km».
+    pub fn distance(self, metres: i64) -> String {
+        if metres < 1000 {
+            return format!("{metres} m");
+        }
+        let km = format!("{:.1}", metres as f64 / 1000.0);
+        match self {
+            Self::Fr => format!("{} km", km.replace('.', ",")),
+            Self::En => format!("{km} km"),
+        }
+    }
+
     /// A label from a taxonomy (`skill-diy`), falling back to the key itself
     /// for free tags.
     pub fn label(self, prefix: &str, key: &str) -> String {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod exchanges;
 pub mod me;
 pub mod orgs;
 
@@ -28,6 +29,8 @@ use crate::state::AppState;
         orgs::list, orgs::create, orgs::show, orgs::update, orgs::members, orgs::change_role, orgs::remove_member,
         orgs::invite, orgs::accept, orgs::register, orgs::unlock, orgs::export_csv, orgs::import,
         admin::people, admin::audit,
+        exchanges::search, exchanges::create, exchanges::show, exchanges::helpers, exchanges::needs,
+        exchanges::take_step, exchanges::close, exchanges::mine, exchanges::involvements,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -79,6 +82,14 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/invitations", post(orgs::invite))
         .route("/orgs/{id}/people", post(orgs::register))
         .route("/invitations/{token}/accept", post(orgs::accept))
+        .route("/exchanges", get(exchanges::search).post(exchanges::create))
+        .route("/exchanges/{id}", get(exchanges::show))
+        .route("/exchanges/{id}/helpers", get(exchanges::helpers))
+        .route("/exchanges/{id}/needs", get(exchanges::needs))
+        .route("/exchanges/{id}/steps", post(exchanges::take_step))
+        .route("/exchanges/{id}/close", post(exchanges::close))
+        .route("/me/exchanges", get(exchanges::mine))
+        .route("/me/involvements", get(exchanges::involvements))
         .route("/admin/people", get(admin::people))
         .route("/admin/audit", get(admin::audit));
     Router::new()

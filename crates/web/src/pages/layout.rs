@@ -63,6 +63,11 @@ impl Base {
         self.lang.label(prefix, key)
     }
 
+    /// A distance as people say it («800 m», «1,2 km»).
+    pub fn distance(&self, metres: &i64) -> String {
+        self.lang.distance(*metres)
+    }
+
     pub fn date(&self, unix: &i64) -> String {
         self.lang.date(*unix)
     }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod exchanges;
 pub mod home;
 pub mod layout;
 pub mod members;
@@ -52,6 +53,17 @@ pub fn routes() -> Router<AppState> {
             get(account::delete_page).post(account::delete),
         )
         .route("/me/delete/cancel", post(account::cancel_delete))
+        .route("/exchanges", get(exchanges::list))
+        .route(
+            "/exchanges/new",
+            get(exchanges::new_page).post(exchanges::create),
+        )
+        .route("/exchanges/{id}", get(exchanges::show))
+        .route("/exchanges/{id}/matches", get(exchanges::matches))
+        .route("/exchanges/{id}/steps", post(exchanges::step))
+        .route("/exchanges/{id}/cancel", get(exchanges::cancel_page))
+        .route("/exchanges/{id}/close", post(exchanges::close))
+        .route("/me/exchanges", get(exchanges::mine))
         .route("/orgs", get(orgs::list))
         .route("/orgs/new", get(orgs::new_page).post(orgs::create))
         .route("/orgs/{id}", get(orgs::show))

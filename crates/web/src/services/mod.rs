@@ -2,6 +2,9 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod exchange_view;
+pub mod exchanges;
+pub mod matching;
 pub mod members_csv;
 pub mod orgs;
 pub mod privacy;

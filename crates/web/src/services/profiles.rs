@@ -120,35 +120,41 @@ pub struct LocationInput {
     pub lng: String,
 }
 
-/// Places the person's home from an address (through the geocoder) or a
-/// hand-placed pin. Returns the normalised address label, if any.
+/// Finds a place from an address (through the geocoder) or a hand-placed
+/// pin. Returns the normalised address label, if any, and the point.
+pub async fn locate(
+    state: &AppState,
+    input: &LocationInput,
+) -> Result<(Option<String>, Point), AppError> {
+    let address = input.address.trim();
+    if address.is_empty() {
+        let point = Point::parse(&input.lat, &input.lng).map_err(AppError::field)?;
+        return Ok((None, point));
+    }
+    if address.chars().count() > 200 {
+        return Err(AppError::field(entraide_core::ParseError::new(
+            "address",
+            entraide_core::Invalid::TooLong,
+        )));
+    }
+    match state.geocoder.search(address).await {
+        Ok(Some(found)) => Ok((Some(found.label), found.point)),
+        Ok(None) => Err(AppError::Conflict("address-not-found")),
+        Err(error) => {
+            tracing::warn!(%error, "address search unavailable");
+            Err(AppError::Conflict("geocoder-unavailable"))
+        }
+    }
+}
+
+/// Places the person's home from an address or a pin. Returns the
+/// normalised address label, if any.
 pub async fn set_location(
     state: &AppState,
     user: &User,
     input: &LocationInput,
 ) -> Result<Option<String>, AppError> {
-    let address = input.address.trim();
-    let (label, point) = if !address.is_empty() {
-        if address.chars().count() > 200 {
-            return Err(AppError::field(entraide_core::ParseError::new(
-                "address",
-                entraide_core::Invalid::TooLong,
-            )));
-        }
-        match state.geocoder.search(address).await {
-            Ok(Some(found)) => (Some(found.label), found.point),
-            Ok(None) => return Err(AppError::Conflict("address-not-found")),
-            Err(error) => {
-                tracing::warn!(%error, "address search unavailable");
-                return Err(AppError::Conflict("geocoder-unavailable"));
-            }
-        }
-    } else {
-        (
-            None,
-            Point::parse(&input.lat, &input.lng).map_err(AppError::field)?,
-        )
-    };
+    let (label, point) = locate(state, input).await?;
     let home = Home {
         label: label.as_deref(),
         lat: point.lat,
@@ -174,7 +180,12 @@ pub struct ApproximatePosition {
 
 impl ApproximatePosition {
     pub fn of(user: &User) -> Option<Self> {
-        let shown = shown_position(user.home_cell?)?;
+        Self::of_cell(user.home_cell?)
+    }
+
+    /// The shown position of a stored cell.
+    pub fn of_cell(cell: i64) -> Option<Self> {
+        let shown = shown_position(cell)?;
         // Rounded further to 4 decimals: the cell centre is all we vouch for.
         let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
         Some(Self {

@@ -185,10 +185,12 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         ("interest", "memory".into()),
         ("language", "fr".into()),
     ];
+    let neighbour_home = neighbour.home;
     let staff_ids = db
         .seed_people(&[worker, worker2, coordinator, volunteer, neighbour])
         .await?;
     let worker_id = staff_ids[0];
+    let mut placed: Vec<(i64, Point)> = Vec::new();
 
     let bar = if progress {
         ProgressBar::new(MEMBERS as u64)
@@ -275,17 +277,20 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
             memberships,
             ..SeedPerson::default()
         });
-        if batch.len() == 200 {
-            db.seed_people(&batch).await?;
+        if batch.len() == 200 || n + 1 == MEMBERS {
+            let ids = db.seed_people(&batch).await?;
+            placed.extend(
+                ids.into_iter()
+                    .zip(&batch)
+                    .filter_map(|(id, p)| p.home.map(|(lat, lng, _)| (id, Point { lat, lng }))),
+            );
             bar.inc(batch.len() as u64);
             batch.clear();
         }
     }
-    if !batch.is_empty() {
-        db.seed_people(&batch).await?;
-        bar.inc(batch.len() as u64);
-    }
     bar.finish_with_message("Neighbourhood seeded");
+    let odette = neighbour_home.map(|(lat, lng, _)| (staff_ids[4], Point { lat, lng }));
+    crate::demo_exchanges::seed(db, &mut rng, &placed, odette, staff_ids[3]).await?;
     Ok(true)
 }
 

@@ -62,7 +62,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Starts the background work of one node: mail delivery (when SMTP is
 /// configured) and the hourly clean-up (expired sessions, erased accounts,
-/// idle rate-limit keys).
+/// idle rate-limit keys, needs and offers whose last day has passed).
 pub fn spawn_background(state: &AppState) {
     match &state.config.smtp {
         Some(smtp) => match mail::MailWorker::new(smtp) {
@@ -88,6 +88,12 @@ pub fn spawn_background(state: &AppState) {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "erased accounts whose grace period ended"),
                 Err(error) => tracing::error!(%error, "could not erase deleted accounts"),
+            }
+            let today = entraide_core::exchange::format_date(services::exchanges::today());
+            match state.db.expire_exchanges(&today).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "needs and offers expired"),
+                Err(error) => tracing::error!(%error, "could not expire needs and offers"),
             }
         }
     });

@@ -35,6 +35,32 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
             break;
         }
     }
+    let mut exchanges = Vec::new();
+    for number in 1.. {
+        let page = db.exchanges_of(user.id, Page::new(number, 100)).await?;
+        exchanges.extend(page.rows.iter().map(|e| {
+            json!({
+                "id": e.id, "kind": e.kind, "category": e.category, "title": e.title,
+                "description": e.description, "state": e.state, "schedule": e.schedule,
+                "first_day": e.first_day, "last_day": e.last_day,
+                "place": {"label": e.place_label, "lat": e.lat, "lng": e.lng},
+                "posted_by": e.posted_by, "created_at": e.created_at,
+            })
+        }));
+        if !page.more {
+            break;
+        }
+    }
+    let mut involvements = Vec::new();
+    for number in 1.. {
+        let page = db.involvements(user.id, Page::new(number, 100)).await?;
+        involvements.extend(page.rows.iter().map(|i| {
+            json!({"exchange_id": i.exchange_id, "title": i.title, "part": i.part, "updated_at": i.updated_at})
+        }));
+        if !page.more {
+            break;
+        }
+    }
     Ok(json!({
         "account": {
             "id": user.id,
@@ -62,6 +88,8 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         "organisations": memberships,
         "api_tokens": tokens,
         "activity": activity,
+        "needs_and_offers": exchanges,
+        "participations": involvements,
     }))
 }
 

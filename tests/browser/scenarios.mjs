@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 const DEMO_PASSWORD = 'entraide-demo';
 const DEMO_ADMIN = 'admin@demo.entraide.test';
 const DEMO_NEIGHBOUR = 'voisine@demo.entraide.test';
+const DEMO_VOLUNTEER = 'benevole@demo.entraide.test';
+const DEMO_SOCIAL_WORKER = 'travailleuse.sociale@demo.entraide.test';
+const DEMO_COORDINATOR = 'coordination@demo.entraide.test';
 const DEMO_PIN_LOGIN = 'momo-1953';
 const DEMO_PIN = '246810';
 
@@ -103,6 +106,54 @@ async function signIn(t, page, email) {
   await t.navigate(page, () => page.locator('main').getByRole('button', { name: 'Se connecter', exact: true }).click(),
     { what: 'sign-in form' });
   assert.equal(here(page), '/');
+}
+
+const API_TIMEOUT_MS = 10_000;
+
+/**
+ * Calls the JSON API from the test itself, for set-up the pages do not
+ * offer (or that would only slow the scenario down). Returns the parsed body.
+ */
+async function api(t, method, path, { token, body, status = 200 } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(t.url(`/api/v1${path}`), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(API_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  assert.equal(response.status, status, `${method} /api/v1${path}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** An API token for a demo account. */
+async function apiToken(t, email) {
+  const { token } = await api(t, 'POST', '/login', { body: { email, password: DEMO_PASSWORD } });
+  assert.ok(token, `a token for ${email}`);
+  return token;
+}
+
+/** `YYYY-MM-DD`, `days` from today. */
+function daysFromNow(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** On an exchange's page: its state, as written in bold under the title. */
+async function exchangeState(page) {
+  return (await page.locator('main p.meta strong').innerText()).trim();
+}
+
+/** On an exchange's page (owner side): the line of one participant. */
+function participant(page, personId) {
+  return page.locator('main ul.participants > li').filter({ has: page.locator(`a[href="/people/${personId}"]`) });
+}
+
+/** The id at the end of "/exchanges/12" or "/people/34". */
+function idIn(path) {
+  return Number(path.split('?')[0].split('/').pop());
 }
 
 export const scenarios = [
@@ -416,6 +467,266 @@ export const scenarios = [
       await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'English', exact: true }).click());
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
       assert.equal(here(page), '/me?done=profile-saved');
+    },
+  },
+  {
+    name: 'exchange: post a need, see ranked helpers with reasons, invite, helper accepts, done',
+    async run(t) {
+      // Odette has a home near rue Jean-Pierre Timbaud: the need is placed there.
+      const odette = await t.newPage();
+      await signIn(t, odette, DEMO_NEIGHBOUR);
+      await t.navigate(odette, () => odette.locator('header').getByRole('link', { name: 'Demandes et propositions', exact: true }).click());
+      assert.equal(here(odette), '/exchanges');
+      await t.navigate(odette, () => odette.locator('main').getByRole('link', { name: "Demander de l'aide", exact: true }).click());
+      assert.equal(here(odette), '/exchanges/new?kind=need');
+      await expectHeading(odette, 'Publier une demande ou une proposition');
+
+      const title = 'Monter une étagère dans la cuisine';
+      await odette.locator('fieldset#f-exchange_kind').getByLabel('Demande', { exact: true }).check();
+      await odette.getByLabel('Catégorie', { exact: true }).selectOption({ label: 'Petits travaux et bricolage' });
+      await odette.getByLabel('Titre', { exact: true }).fill(title);
+      await odette.locator('fieldset#f-schedule').getByLabel('Une fois', { exact: true }).check();
+      await odette.getByLabel('Date', { exact: true }).fill(daysFromNow(10));
+      await odette.getByLabel('Heure de début', { exact: true }).fill('10:00');
+      await odette.getByLabel('Heure de fin', { exact: true }).fill('12:00');
+      await odette.locator('fieldset#f-skills').getByLabel('Bricolage et petits travaux', { exact: true }).check();
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Publier', exact: true }).click(),
+        { what: 'exchange form' });
+      assert.match(here(odette), /^\/exchanges\/\d+\?done=exchange-posted$/);
+      await expectNotice(odette, "C'est publié.");
+      await expectHeading(odette, title);
+      const exchangePath = new URL(odette.url()).pathname;
+      const exchangeId = idIn(exchangePath);
+      assert.equal(await exchangeState(odette), 'Ouvert');
+      assert.match(await odette.locator('main dl.facts').innerText(), /10:00–12:00/);
+
+      // The people who could help, best first, each with the reasons why.
+      await t.navigate(odette, () => odette.locator('main').getByRole('link', { name: 'Voir qui pourrait aider', exact: true }).click());
+      assert.equal(here(odette), `${exchangePath}/matches`);
+      await expectHeading(odette, `Qui pourrait aider : ${title}`);
+      const people = odette.locator('main ol.matches > li');
+      const count = await people.count();
+      assert.ok(count > 0 && count <= 20, `between 1 and 20 people proposed, got ${count}`);
+      let withSkill = 0;
+      for (const person of await people.all()) {
+        const reasons = (await person.locator('.reasons').innerText()).split(' · ');
+        assert.match(reasons[0], /^(\d+ m|\d+,\d km)$/, `a distance comes first: ${reasons.join(' · ')}`);
+        assert.ok(reasons.length >= 2, `at least one reason besides the distance: ${reasons.join(' · ')}`);
+        if (reasons.some((r) => /Bricolage et petits travaux/.test(r))) withSkill += 1;
+      }
+      assert.ok(withSkill > 0, 'someone is proposed for the wanted skill');
+
+      // Invite the first person on the list, with the button in their card.
+      const first = people.first();
+      const firstName = (await first.locator('h2').innerText()).trim();
+      const firstId = idIn(await first.locator('h2 a').getAttribute('href'));
+      await t.navigate(odette, () => first.getByRole('button', { name: `Inviter ${firstName}`, exact: true }).click(),
+        { what: 'invite from the matches' });
+      assert.equal(here(odette), `${exchangePath}/matches?done=step-invite`);
+      await expectNotice(odette, 'Invitation envoyée.');
+      assert.equal(await odette.locator(`main ol.matches a[href="/people/${firstId}"]`).count(), 0,
+        'an invited person is no longer proposed');
+
+      // The volunteer, whose account the test can use, is invited too: from
+      // the list if the volunteer is on it, otherwise through the API.
+      const volunteerToken = await apiToken(t, DEMO_VOLUNTEER);
+      const volunteerId = (await api(t, 'GET', '/me', { token: volunteerToken })).profile.id;
+      const volunteerCard = odette.locator('main ol.matches > li')
+        .filter({ has: odette.locator(`a[href="/people/${volunteerId}"]`) });
+      if (await volunteerCard.count() > 0) {
+        await t.navigate(odette, () => volunteerCard.getByRole('button', { name: /^Inviter/ }).click(),
+          { what: 'invite the volunteer' });
+        await expectNotice(odette, 'Invitation envoyée.');
+      } else {
+        const odetteToken = await apiToken(t, DEMO_NEIGHBOUR);
+        const invited = await api(t, 'POST', `/exchanges/${exchangeId}/steps`,
+          { token: odetteToken, body: { step: 'invite', person_id: volunteerId } });
+        assert.equal(invited.part, 'invited');
+      }
+
+      await t.navigate(odette, () => odette.locator('main').getByRole('link', { name: "Retour à l'échange", exact: true }).click());
+      assert.equal(here(odette), exchangePath);
+      assert.match(await participant(odette, firstId).innerText(), /Invité·e/);
+      assert.match(await participant(odette, volunteerId).innerText(), /Malik Bénévole — Invité·e/);
+
+      // The volunteer finds the invitation and accepts it.
+      const volunteer = await t.newPage();
+      await signIn(t, volunteer, DEMO_VOLUNTEER);
+      await t.navigate(volunteer, () => volunteer.locator('header').getByRole('link', { name: 'Mes échanges', exact: true }).click());
+      assert.equal(here(volunteer), '/me/exchanges');
+      const invitation = volunteer.locator('main ul.involvements > li')
+        .filter({ has: volunteer.locator(`a[href="${exchangePath}"]`) });
+      assert.equal(await invitation.count(), 1, 'the invitation is listed');
+      assert.match(await invitation.innerText(), /Odette Voisine/);
+      assert.match(await invitation.innerText(), /Invité·e/);
+      await t.navigate(volunteer, () => invitation.getByRole('link', { name: title, exact: true }).click());
+      assert.equal(here(volunteer), exchangePath);
+      assert.match(await mainText(volunteer), /Votre participation : Invité·e/);
+      // Only the owner side sees the other participants and the exact place.
+      assert.equal(await volunteer.locator('main ul.participants').count(), 0);
+      assert.match(await volunteer.locator('main dl.facts').innerText(), /Position approchée/);
+      await t.navigate(volunteer, () => volunteer.locator('main').getByRole('button', { name: "Accepter l'invitation", exact: true }).click(),
+        { what: 'accept the invitation' });
+      assert.equal(here(volunteer), `${exchangePath}?done=step-accept_invitation`);
+      await expectNotice(volunteer, 'Vous avez accepté. Merci !');
+      assert.match(await mainText(volunteer), /Votre participation : Accepté·e/);
+      assert.equal(await exchangeState(volunteer), 'Prévu');
+
+      // Back to Odette: the exchange is planned; once it happened, it is done.
+      await t.goto(odette, exchangePath);
+      assert.equal(await exchangeState(odette), 'Prévu');
+      assert.match(await participant(odette, volunteerId).innerText(), /Accepté·e/);
+      // The one place is taken: nobody more to invite.
+      assert.equal(await odette.locator('main').getByRole('link', { name: 'Voir qui pourrait aider', exact: true }).count(), 0,
+        'no helpers proposed once every place is taken');
+      await t.goto(odette, `${exchangePath}/matches`);
+      assert.equal(await odette.locator('main').getByRole('button', { name: /^Inviter/ }).count(), 0,
+        'no invitation that could not be accepted');
+      assert.match(await mainText(odette), /Cet échange n'attend plus de réponse\./);
+      await t.goto(odette, exchangePath);
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Marquer comme fait', exact: true }).click(),
+        { what: 'complete the exchange' });
+      assert.equal(here(odette), `${exchangePath}?done=exchange-done`);
+      await expectNotice(odette, "Merci ! L'échange est marqué comme fait.");
+      assert.equal(await exchangeState(odette), 'Fait');
+      assert.equal(await odette.locator('main').getByRole('button', { name: 'Marquer comme fait', exact: true }).count(), 0);
+      assert.equal(await odette.locator('main').getByRole('link', { name: 'Annuler cet échange', exact: true }).count(), 0);
+
+      await t.navigate(odette, () => odette.locator('header').getByRole('link', { name: 'Mes échanges', exact: true }).click());
+      assert.equal(here(odette), '/me/exchanges');
+      const card = odette.locator('main ul.cards > li').filter({ has: odette.locator(`a[href="${exchangePath}"]`) });
+      assert.match(await card.innerText(), /Fait/);
+    },
+  },
+
+  {
+    name: 'exchange: search is accent-insensitive and bad filters are explained',
+    async run(t) {
+      // A need posted through the API, with an accented word in its title.
+      const token = await apiToken(t, DEMO_SOCIAL_WORKER);
+      const posted = await api(t, 'POST', '/exchanges', {
+        token,
+        status: 201,
+        body: {
+          kind: 'need',
+          category: 'errands',
+          title: 'Courses pour une voisine âgée',
+          schedule: 'once',
+          date: daysFromNow(5),
+          from: '10:00',
+          to: '11:00',
+          helpers_wanted: '1',
+          urgency: 'normal',
+        },
+      });
+      const exchangePath = `/exchanges/${posted.id}`;
+
+      const page = await t.newPage();
+      await signIn(t, page, DEMO_SOCIAL_WORKER);
+      await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'Demandes et propositions', exact: true }).click());
+      assert.equal(here(page), '/exchanges');
+      await expectHeading(page, 'Demandes et propositions près de chez moi');
+
+      // No accent, a plural: still found.
+      await page.getByLabel('Rechercher', { exact: true }).fill('agees');
+      await t.navigate(page, () => page.locator('main').getByRole('button', { name: 'Rechercher', exact: true }).click(),
+        { what: 'search form' });
+      assert.equal(new URL(page.url()).searchParams.get('q'), 'agees');
+      const found = page.locator(`main ul.cards a[href="${exchangePath}"]`);
+      assert.equal(await found.count(), 1, 'the need is found without its accent');
+      assert.equal((await found.innerText()).trim(), 'Courses pour une voisine âgée');
+      assert.equal(await page.getByLabel('Rechercher', { exact: true }).inputValue(), 'agees', 'the words stay in the field');
+
+      // A date that does not exist: refused with a summary that leads to the field.
+      await t.goto(page, '/exchanges?after=2026-13-45', { status: 422 });
+      const summary = page.locator('main .error-summary[role=alert]');
+      assert.equal(await summary.count(), 1, 'one error summary');
+      assert.equal(await summary.locator('h2').innerText(), 'Il y a un problème');
+      const link = summary.locator('a[href="#f-after"]');
+      assert.equal(await link.count(), 1, 'the summary links to the date field');
+      assert.match(await link.innerText(), /À partir du : date non valide/);
+      const field = page.getByLabel('À partir du', { exact: true });
+      assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator(`#${await field.getAttribute('aria-describedby')}`).count(), 1,
+        'the field describes its error');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+      await link.click();
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'f-after', 'focus after the summary link');
+      assert.match(await mainText(page), /Rien ne correspond/);
+
+      // In English, the same page and its labels.
+      await t.goto(page, '/exchanges?q=agees');
+      await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'English', exact: true }).click());
+      assert.equal(here(page), '/exchanges?q=agees', 'back on the same search');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      await expectHeading(page, 'Needs and offers near me');
+      for (const label of ['Search', 'Need or offer', 'Category', 'Skill', 'Frequency', 'From', 'Distance', 'Sort by']) {
+        assert.equal(await page.locator('main form[role=search]').getByLabel(label, { exact: true }).count(), 1,
+          `English label "${label}"`);
+      }
+      assert.equal(await page.locator('main').getByRole('button', { name: 'Search', exact: true }).count(), 1);
+      assert.match(await page.locator('main ul.cards > li').filter({ has: page.locator(`a[href="${exchangePath}"]`) }).innerText(),
+        /Need · Errands and shopping/);
+
+      // The language is kept on the account: put French back.
+      await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'Français', exact: true }).click());
+      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+    },
+  },
+
+  {
+    name: 'exchange: cancel asks for confirmation',
+    async run(t) {
+      const page = await t.newPage();
+      await signIn(t, page, DEMO_COORDINATOR);
+      await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'Mes échanges', exact: true }).click());
+      assert.equal(here(page), '/me/exchanges');
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: "Demander de l'aide", exact: true }).click());
+      assert.equal(here(page), '/exchanges/new?kind=need');
+
+      // The form's defaults (a need, once, today 14:00–16:00, at home) will do.
+      const title = 'Compagnie pour un après-midi';
+      await page.getByLabel('Catégorie', { exact: true }).selectOption({ label: 'Visites et compagnie' });
+      await page.getByLabel('Titre', { exact: true }).fill(title);
+      await t.navigate(page, () => page.locator('main').getByRole('button', { name: 'Publier', exact: true }).click(),
+        { what: 'exchange form' });
+      assert.match(here(page), /^\/exchanges\/\d+\?done=exchange-posted$/);
+      const exchangePath = new URL(page.url()).pathname;
+      assert.equal(await exchangeState(page), 'Ouvert');
+
+      // Someone is invited, so that cancelling has someone to release.
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: 'Voir qui pourrait aider', exact: true }).click());
+      const first = page.locator('main ol.matches > li').first();
+      const firstId = idIn(await first.locator('h2 a').getAttribute('href'));
+      await t.navigate(page, () => first.getByRole('button', { name: /^Inviter/ }).click(), { what: 'invite' });
+      await expectNotice(page, 'Invitation envoyée.');
+      await t.goto(page, exchangePath);
+      assert.match(await participant(page, firstId).innerText(), /Invité·e/);
+
+      // The confirmation page; "keep it" changes nothing.
+      const cancelLink = page.locator('main').getByRole('link', { name: 'Annuler cet échange', exact: true });
+      await t.navigate(page, () => cancelLink.click());
+      assert.equal(here(page), `${exchangePath}/cancel`);
+      await expectHeading(page, 'Annuler cet échange ?');
+      assert.match(await mainText(page), new RegExp(escape(`Voulez-vous vraiment annuler « ${title} » ?`)));
+      await t.navigate(page, () => page.locator('main').getByRole('link', { name: 'Non, le garder', exact: true }).click());
+      assert.equal(here(page), exchangePath);
+      assert.equal(await exchangeState(page), 'Ouvert');
+
+      await t.navigate(page, () => cancelLink.click());
+      assert.equal(here(page), `${exchangePath}/cancel`);
+      await t.navigate(page, () => page.locator('main').getByRole('button', { name: 'Annuler cet échange', exact: true }).click(),
+        { what: 'confirm the cancellation' });
+      assert.equal(here(page), `${exchangePath}?done=exchange-cancelled`);
+      await expectNotice(page, "L'échange est annulé.");
+      assert.equal(await exchangeState(page), 'Annulé');
+      assert.equal(await cancelLink.count(), 0, 'nothing left to cancel');
+      assert.match(await participant(page, firstId).innerText(), /Non retenu·e/, 'the invited person is released');
+      assert.equal(await page.locator('main').getByRole('link', { name: 'Voir qui pourrait aider', exact: true }).count(), 0,
+        'no helpers proposed for a cancelled need');
+      await t.goto(page, `${exchangePath}/matches`);
+      assert.equal(await page.locator('main').getByRole('button', { name: /^Inviter/ }).count(), 0,
+        'no invitations on a cancelled need');
     },
   },
 ];

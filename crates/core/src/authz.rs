@@ -31,6 +31,9 @@ pub enum Action {
     /// Act for a person the organisation accompanies (post a need, answer
     /// for them); every act is logged for that person.
     ActForPeople,
+    /// Run a visits programme: vet visitors, add visited people, approve and
+    /// end pairings, read visit notes.
+    CoordinateVisits,
     /// Open the platform administration (people, organisations, audit log).
     AdministerPlatform,
 }
@@ -45,6 +48,7 @@ impl Action {
         Self::ExportImportMembers,
         Self::AccompanyPeople,
         Self::ActForPeople,
+        Self::CoordinateVisits,
         Self::AdministerPlatform,
     ];
 }
@@ -68,6 +72,7 @@ pub fn allows(actor: Actor, action: Action) -> bool {
         }
         Action::AccompanyPeople => matches!(role, SocialWorker | Admin),
         Action::ActForPeople => matches!(role, Coordinator | SocialWorker | Admin),
+        Action::CoordinateVisits => matches!(role, Coordinator | Admin),
         Action::AdministerPlatform => false,
     }
 }
@@ -87,7 +92,13 @@ mod tests {
             (Some(OrgRole::Volunteer), &[ViewMembers]),
             (
                 Some(OrgRole::Coordinator),
-                &[ViewMembers, ViewContacts, InviteMembers, ActForPeople],
+                &[
+                    ViewMembers,
+                    ViewContacts,
+                    InviteMembers,
+                    ActForPeople,
+                    CoordinateVisits,
+                ],
             ),
             (
                 Some(OrgRole::SocialWorker),
@@ -110,6 +121,7 @@ mod tests {
                     ExportImportMembers,
                     AccompanyPeople,
                     ActForPeople,
+                    CoordinateVisits,
                 ],
             ),
         ];

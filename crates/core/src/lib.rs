@@ -13,5 +13,6 @@ pub mod names;
 pub mod profile;
 pub mod role;
 pub mod text;
+pub mod visits;
 
 pub use error::{Invalid, ParseError};

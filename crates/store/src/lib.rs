@@ -11,8 +11,10 @@ pub mod import;
 pub mod matching;
 pub mod orgs;
 pub mod outbox;
+pub mod pairings;
 pub mod participations;
 pub mod profiles;
+pub mod programmes;
 pub mod seed;
 pub mod signup;
 #[cfg(feature = "testing")]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod exchanges;
 pub mod me;
 pub mod orgs;
+pub mod visits;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -31,6 +32,9 @@ use crate::state::AppState;
         admin::people, admin::audit,
         exchanges::search, exchanges::create, exchanges::show, exchanges::helpers, exchanges::needs,
         exchanges::take_step, exchanges::close, exchanges::mine, exchanges::involvements,
+        visits::create, visits::list, visits::show, visits::join, visits::leave, visits::vet,
+        visits::add_visited, visits::propose, visits::pair, visits::end, visits::visits_of,
+        visits::log_visit, visits::mine,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -90,6 +94,26 @@ pub fn routes() -> Router<AppState> {
         .route("/exchanges/{id}/close", post(exchanges::close))
         .route("/me/exchanges", get(exchanges::mine))
         .route("/me/involvements", get(exchanges::involvements))
+        .route(
+            "/orgs/{id}/programmes",
+            get(visits::list).post(visits::create),
+        )
+        .route("/programmes/{id}", get(visits::show))
+        .route("/programmes/{id}/join", post(visits::join))
+        .route("/programmes/{id}/leave", post(visits::leave))
+        .route("/programmes/{id}/visitors/{user}/vet", post(visits::vet))
+        .route("/programmes/{id}/visited", post(visits::add_visited))
+        .route(
+            "/programmes/{id}/visited/{user}/visitors",
+            get(visits::propose),
+        )
+        .route("/programmes/{id}/pairings", post(visits::pair))
+        .route("/pairings/{id}/end", post(visits::end))
+        .route(
+            "/pairings/{id}/visits",
+            get(visits::visits_of).post(visits::log_visit),
+        )
+        .route("/me/pairings", get(visits::mine))
         .route("/admin/people", get(admin::people))
         .route("/admin/audit", get(admin::audit));
     Router::new()

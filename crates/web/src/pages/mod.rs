@@ -9,6 +9,7 @@ pub mod layout;
 pub mod members;
 pub mod orgs;
 pub mod profile;
+pub mod visits;
 
 use axum::Router;
 use axum::http::HeaderValue;
@@ -64,6 +65,24 @@ pub fn routes() -> Router<AppState> {
         .route("/exchanges/{id}/cancel", get(exchanges::cancel_page))
         .route("/exchanges/{id}/close", post(exchanges::close))
         .route("/me/exchanges", get(exchanges::mine))
+        .route(
+            "/orgs/{id}/programmes/new",
+            get(visits::new_page).post(visits::create),
+        )
+        .route("/programmes/{id}", get(visits::show))
+        .route("/programmes/{id}/join", post(visits::join))
+        .route("/programmes/{id}/leave", post(visits::leave))
+        .route("/programmes/{id}/visitors/{user}/vet", post(visits::vet))
+        .route("/programmes/{id}/visited", post(visits::add_visited))
+        .route(
+            "/programmes/{id}/visited/{user}/match",
+            get(visits::propose),
+        )
+        .route("/programmes/{id}/pairings", post(visits::pair))
+        .route("/pairings/{id}", get(visits::pairing))
+        .route("/pairings/{id}/end", post(visits::end_pairing))
+        .route("/pairings/{id}/visits", post(visits::log_visit))
+        .route("/visits", get(visits::mine))
         .route("/orgs", get(orgs::list))
         .route("/orgs/new", get(orgs::new_page).post(orgs::create))
         .route("/orgs/{id}", get(orgs::show))

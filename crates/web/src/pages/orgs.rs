@@ -119,6 +119,7 @@ pub(super) struct Rights {
     pub manage: bool,
     pub accompany: bool,
     pub contacts: bool,
+    pub coordinate: bool,
 }
 
 pub(super) async fn rights(
@@ -137,6 +138,7 @@ pub(super) async fn rights(
         manage: allows(actor, Action::ManageRoles),
         accompany: allows(actor, Action::AccompanyPeople),
         contacts: allows(actor, Action::ViewContacts),
+        coordinate: allows(actor, Action::CoordinateVisits),
         role,
     })
 }
@@ -147,6 +149,7 @@ pub struct ShowPage {
     base: Base,
     org: Organisation,
     rights: Rights,
+    programmes: Vec<entraide_store::programmes::Programme>,
 }
 
 pub async fn show(
@@ -160,6 +163,7 @@ pub async fn show(
         base: Base::titled(&me.ctx, org.name.clone()),
         org,
         rights,
+        programmes: state.db.programmes_of(id).await?,
     })
 }
 

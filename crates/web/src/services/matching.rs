@@ -113,11 +113,23 @@ pub async fn helpers(
         .collect();
     candidates.retain(|c| !taking_part.contains(&c.id) && c.id != user.id);
     let ranked = rank(&wanted, &candidates, MATCH_LIMIT);
+    describe(state, ranked, &candidates, exchange.point(), lang).await
+}
+
+/// Ranked candidates as shown: name, distance to their shown position
+/// (never their home), and the reasons in the viewer's language.
+pub(crate) async fn describe(
+    state: &AppState,
+    ranked: Vec<Match>,
+    candidates: &[entraide_core::matching::Candidate],
+    place: entraide_core::geo::Point,
+    lang: Lang,
+) -> Result<Vec<HelperMatch>, AppError> {
     let mut out = Vec::with_capacity(ranked.len());
     for m in ranked {
         let person = state.db.user(m.id).await?;
-        let shown = shown_position(m_home_cell(&candidates, m.id)).unwrap_or(exchange.point());
-        let distance_m = rounded_distance_m(exchange.point().distance_m(shown));
+        let shown = shown_position(m_home_cell(candidates, m.id)).unwrap_or(place);
+        let distance_m = rounded_distance_m(place.distance_m(shown));
         out.push(HelperMatch {
             person_id: m.id,
             display_name: person.display_name,

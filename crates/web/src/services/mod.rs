@@ -9,3 +9,4 @@ pub mod members_csv;
 pub mod orgs;
 pub mod privacy;
 pub mod profiles;
+pub mod visits;

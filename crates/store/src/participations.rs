@@ -81,7 +81,11 @@ impl Db {
         .await?;
         let accepted_after = accepted + i64::from(next.is_accepted())
             - i64::from(current.is_some_and(Part::is_accepted));
-        if next.is_accepted() && accepted_after > wanted {
+        // Accepting beyond the places asked for is refused, and so is
+        // inviting once they are all taken: the invitee could not accept.
+        let full = next.is_accepted() && accepted_after > wanted
+            || request.step == Step::Invite && accepted >= wanted;
+        if full {
             return Err(StoreError::Full);
         }
         let invited = request.step == Step::Invite;

@@ -327,3 +327,35 @@ async fn candidates_are_the_visible_people_within_the_radius() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn nobody_is_invited_once_every_place_is_taken() -> TestResult {
+    for db in backends().await? {
+        let owner = person(&db, "asker@example.fr", None).await?;
+        let first = person(&db, "first@example.fr", None).await?;
+        let late = person(&db, "late@example.fr", None).await?;
+        let id = post(
+            &db,
+            owner,
+            &need("Monter un meuble", "", "small-jobs"),
+            near(0.0),
+        )
+        .await?;
+        let request = |user, step, actor| StepRequest {
+            exchange_id: id,
+            user_id: user,
+            step,
+            actor_id: actor,
+            acting_for_owner: false,
+            message: "",
+        };
+        db.apply_step(&request(first, Step::Respond, first)).await?;
+        db.apply_step(&request(first, Step::Choose, owner)).await?;
+        assert!(matches!(
+            db.apply_step(&request(late, Step::Invite, owner)).await,
+            Err(StoreError::Full)
+        ));
+        assert_eq!(db.participation(id, late).await?, None);
+    }
+    Ok(())
+}

@@ -122,6 +122,16 @@ impl Lang {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// A stored day (`YYYY-MM-DD`) as this language writes it; anything
+    /// else is shown as it is.
+    pub fn day(self, day: &str) -> String {
+        let mut parts = day.splitn(3, '-');
+        match (parts.next(), parts.next(), parts.next(), self) {
+            (Some(y), Some(m), Some(d), Self::Fr) if y.len() == 4 => format!("{d}/{m}/{y}"),
+            _ => day.to_owned(),
+        }
+    }
+
     /// A date (Unix seconds) written the way this language writes dates.
     pub fn date(self, unix: i64) -> String {
         let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix) else {

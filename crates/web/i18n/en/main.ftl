@@ -644,3 +644,6 @@ event-visitor-vetted = Approved as a visitor
 event-visited-added = Added to a visits programme
 event-pairing-approved = Visit pair approved
 event-pairing-ended = Visit pair ended
+place-home = At home
+distance-from-home = { $distance } from your home
+sort-auto = Automatic (relevance when words are given, otherwise distance)

@@ -644,3 +644,6 @@ event-visitor-vetted = Validé comme visiteur
 event-visited-added = Ajouté·e à un programme de visites
 event-pairing-approved = Binôme de visite approuvé
 event-pairing-ended = Binôme de visite arrêté
+place-home = Au domicile
+distance-from-home = à { $distance } de chez vous
+sort-auto = Automatique (pertinence si des mots sont donnés, sinon distance)

@@ -68,6 +68,11 @@ impl Base {
         self.lang.distance(*metres)
     }
 
+    /// A stored day (`YYYY-MM-DD`) the way this language writes days.
+    pub fn day(&self, day: &str) -> String {
+        self.lang.day(day)
+    }
+
     pub fn date(&self, unix: &i64) -> String {
         self.lang.date(*unix)
     }

@@ -16,6 +16,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ExactPlace {
     pub label: Option<String>,
+    /// The place is the owner's home.
+    pub at_home: bool,
     pub lat: f64,
     pub lng: f64,
 }
@@ -49,16 +51,25 @@ pub struct ExchangeDetail {
     pub my_part: Option<String>,
     /// Steps the viewer may take on their own participation now.
     pub my_steps: Vec<String>,
+    /// Whether someone could still be invited (open or scheduled, places
+    /// left).
+    pub can_invite: bool,
     /// Whether the owner side may complete or cancel it now.
     pub can_complete: bool,
     pub can_cancel: bool,
 }
 
-/// The steps of `side_steps` that the state machine allows now.
-fn legal(exchange: ExchangeState, part: Option<Part>, side_steps: &[Step]) -> Vec<String> {
+/// The steps of `side_steps` that the state machine allows now; once every
+/// place is taken, no step that would accept someone more.
+fn legal(
+    exchange: ExchangeState,
+    part: Option<Part>,
+    side_steps: &[Step],
+    full: bool,
+) -> Vec<String> {
     side_steps
         .iter()
-        .filter(|s| step(exchange, part, **s).is_ok())
+        .filter(|s| step(exchange, part, **s).is_ok_and(|next| !(full && next.is_accepted())))
         .map(|s| s.key().to_owned())
         .collect()
 }
@@ -71,6 +82,7 @@ pub async fn detail(
     let standing = standing(state, viewer, exchange).await?;
     let current = ExchangeState::parse(&exchange.state).map_err(AppError::internal)?;
     let manages = standing.manages();
+    let full = exchange.accepted >= exchange.helpers_wanted;
     let participants = if manages {
         state
             .db
@@ -84,6 +96,7 @@ pub async fn detail(
                         current,
                         part,
                         &[Step::Choose, Step::TurnDown, Step::MarkNoShow],
+                        full,
                     ),
                     person_id: p.user_id,
                     display_name: p.display_name,
@@ -112,6 +125,7 @@ pub async fn detail(
                 Step::DeclineInvitation,
                 Step::Withdraw,
             ],
+            full,
         )
     };
     Ok(ExchangeDetail {
@@ -121,14 +135,22 @@ pub async fn detail(
         owner_id: exchange.owner_id,
         manages,
         acting_for: standing == Standing::ActingFor,
-        place: manages.then(|| ExactPlace {
-            label: exchange.place_label.clone(),
-            lat: exchange.lat,
-            lng: exchange.lng,
-        }),
+        place: if manages {
+            let owner = state.db.user(exchange.owner_id).await?;
+            Some(ExactPlace {
+                label: exchange.place_label.clone(),
+                at_home: owner.home_lat == Some(exchange.lat)
+                    && owner.home_lng == Some(exchange.lng),
+                lat: exchange.lat,
+                lng: exchange.lng,
+            })
+        } else {
+            None
+        },
         participants,
         my_part: my_part.map(|p| p.key().to_owned()),
         my_steps,
+        can_invite: manages && !current.is_closed() && !full,
         can_complete: manages && current == ExchangeState::Scheduled,
         can_cancel: manages && !current.is_closed(),
     })

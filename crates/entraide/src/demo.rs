@@ -191,6 +191,7 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         .await?;
     let worker_id = staff_ids[0];
     let mut placed: Vec<(i64, Point)> = Vec::new();
+    let mut programme_members: Vec<(i64, i64)> = Vec::new();
 
     let bar = if progress {
         ProgressBar::new(MEMBERS as u64)
@@ -279,6 +280,10 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         });
         if batch.len() == 200 || n + 1 == MEMBERS {
             let ids = db.seed_people(&batch).await?;
+            programme_members.extend(ids.iter().zip(&batch).filter_map(|(id, p)| {
+                let member = p.memberships.iter().any(|(org, _)| *org == visites);
+                member.then_some((*id, p.birth_year.unwrap_or(1980)))
+            }));
             placed.extend(
                 ids.into_iter()
                     .zip(&batch)
@@ -291,6 +296,12 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
     bar.finish_with_message("Neighbourhood seeded");
     let odette = neighbour_home.map(|(lat, lng, _)| (staff_ids[4], Point { lat, lng }));
     crate::demo_exchanges::seed(db, &mut rng, &placed, odette, staff_ids[3]).await?;
+    let team = crate::demo_visits::Team {
+        org: visites,
+        coordinator: staff_ids[2],
+        volunteer: staff_ids[3],
+    };
+    crate::demo_visits::seed(db, team, &programme_members).await?;
     Ok(true)
 }
 

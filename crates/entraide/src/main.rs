@@ -3,6 +3,7 @@
 
 mod demo;
 mod demo_exchanges;
+mod demo_visits;
 mod settings;
 
 use std::path::PathBuf;

@@ -166,6 +166,7 @@ mod tests {
             include_str!("admin.rs"),
             include_str!("audit.rs"),
             include_str!("exchanges.rs"),
+            include_str!("generate.rs"),
             include_str!("matching.rs"),
             include_str!("pairings.rs"),
             include_str!("participations.rs"),

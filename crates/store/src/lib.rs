@@ -7,6 +7,7 @@ mod cache;
 mod db;
 mod error;
 pub mod exchanges;
+pub mod generate;
 pub mod import;
 pub mod matching;
 pub mod orgs;

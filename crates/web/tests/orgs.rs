@@ -142,6 +142,20 @@ async fn role_by_route_matrix() {
                 None,
                 &["admin", "platform"],
             ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{org}/programmes"),
+                Some(
+                    json!({"name": "Visites", "charter": "Je viens chaque semaine, je préviens sinon."}),
+                ),
+                &["coordinator", "admin", "platform"],
+            ),
+            (
+                "GET",
+                format!("/orgs/{org}/programmes/new"),
+                None,
+                &["coordinator", "admin", "platform"],
+            ),
             ("GET", "/admin".to_owned(), None, &["platform"]),
             ("GET", "/admin/audit".to_owned(), None, &["platform"]),
         ];

@@ -38,12 +38,17 @@ fn programme_input(form: &FormData) -> ProgrammeInput {
     }
 }
 
-pub async fn new_page(me: SignedIn, Path(org_id): Path<i64>) -> NewPage {
-    NewPage {
+pub async fn new_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(org_id): Path<i64>,
+) -> Result<NewPage, AppError> {
+    visits::require_coordinator(&state, &me.user, org_id).await?;
+    Ok(NewPage {
         base: Base::new(&me.ctx, "programme-new-title"),
         form: FormView::default().with("overdue_weeks", "3"),
         org_id,
-    }
+    })
 }
 
 pub async fn create(

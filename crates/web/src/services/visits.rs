@@ -49,6 +49,20 @@ pub async fn coordinated(
     }
 }
 
+/// `Forbidden` unless `user` may run visits programmes in the organisation.
+pub async fn require_coordinator(
+    state: &AppState,
+    user: &User,
+    org_id: i64,
+) -> Result<(), AppError> {
+    state.db.organisation(org_id).await?;
+    if coordinates(state, user, org_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProgrammeInput {
@@ -65,10 +79,7 @@ pub async fn create(
     org_id: i64,
     input: &ProgrammeInput,
 ) -> Result<i64, AppError> {
-    state.db.organisation(org_id).await?;
-    if !coordinates(state, user, org_id).await? {
-        return Err(AppError::Forbidden);
-    }
+    require_coordinator(state, user, org_id).await?;
     let programme = NewProgramme::parse(&input.name, &input.charter, &input.overdue_weeks)
         .map_err(AppError::Invalid)?;
     Ok(state

@@ -12,6 +12,8 @@ const DEMO_SOCIAL_WORKER = 'travailleuse.sociale@demo.entraide.test';
 const DEMO_COORDINATOR = 'coordination@demo.entraide.test';
 const DEMO_PIN_LOGIN = 'momo-1953';
 const DEMO_PIN = '246810';
+const VISITS_ORG = 'Jeunes et Anciens du 11e';
+const VISITS_PROGRAMME = 'Visites de convivialité';
 
 let counter = 0;
 function uniqueEmail(prefix) {
@@ -154,6 +156,58 @@ function participant(page, personId) {
 /** The id at the end of "/exchanges/12" or "/people/34". */
 function idIn(path) {
   return Number(path.split('?')[0].split('/').pop());
+}
+
+/** Opens the demo visits programme from the header, as anyone signed in. */
+async function openProgramme(t, page) {
+  await t.navigate(page, () => page.locator('header').getByRole('link', { name: 'Organisations', exact: true }).click());
+  assert.equal(here(page), '/orgs');
+  // A member sees the association twice (their organisations, then all).
+  await t.navigate(page, () => page.locator('main').getByRole('link', { name: VISITS_ORG, exact: true }).first().click());
+  assert.match(here(page), /^\/orgs\/\d+$/);
+  await t.navigate(page, () => page.locator('main').getByRole('link', { name: VISITS_PROGRAMME, exact: true }).click());
+  assert.match(here(page), /^\/programmes\/\d+$/);
+  await expectHeading(page, VISITS_PROGRAMME);
+  return new URL(page.url()).pathname;
+}
+
+/** On a programme page (coordinator side): the rows of "Binômes en cours". */
+function pairRows(page) {
+  return page.locator('main section[aria-labelledby=pairs-title] tbody tr');
+}
+
+/** The row of one pair, by the names of the visitor and the person visited. */
+function pairRow(page, visitor, visited) {
+  return pairRows(page)
+    .filter({ has: page.locator('td:nth-child(1)', { hasText: new RegExp(`^${escape(visitor)}$`) }) })
+    .filter({ has: page.locator('td:nth-child(2)', { hasText: new RegExp(`^${escape(visited)}$`) }) });
+}
+
+/** On a programme page: the line of one visitor, by name. */
+function visitorLine(page, name) {
+  return page.locator('main section[aria-labelledby=visitors-title] li')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
+}
+
+/** On a match page: the card of one proposed visitor, by name. */
+function visitorCard(page, name) {
+  return page.locator('main ol.matches > li')
+    .filter({ has: page.locator('h2', { hasText: new RegExp(`^${escape(name)}$`) }) });
+}
+
+/**
+ * On a programme page: the people visited with no pair yet, as
+ * { name, link } where link is their "Proposer des visiteurs" link.
+ */
+async function unpairedVisited(page) {
+  const out = [];
+  for (const item of await page.locator('main section[aria-labelledby=visited-title] li').all()) {
+    if (!/— 0 binôme\(s\)/.test(await item.innerText())) continue;
+    const link = item.getByRole('link', { name: /^Proposer des visiteurs — / });
+    const name = (await link.textContent()).replace(/^Proposer des visiteurs — /, '').trim();
+    out.push({ name, link });
+  }
+  return out;
 }
 
 export const scenarios = [
@@ -727,6 +781,186 @@ export const scenarios = [
       await t.goto(page, `${exchangePath}/matches`);
       assert.equal(await page.locator('main').getByRole('button', { name: /^Inviter/ }).count(), 0,
         'no invitations on a cancelled need');
+    },
+  },
+  {
+    name: 'visits: a coordinator pairs a visitor with an elderly person, the visitor logs a visit',
+    async run(t) {
+      // A new visitor, so that the test can sign in as them: an account, a
+      // home near rue Jean-Pierre Timbaud, interests, then the programme.
+      const visitorName = 'Lina Visiteuse';
+      const lina = await t.newPage();
+      await t.goto(lina, '/signup');
+      await signUp(t, lina, { name: visitorName, email: uniqueEmail('lina'), password: 'je rends visite le mercredi' });
+      assert.equal(here(lina), '/me/edit?done=welcome');
+      for (const label of ['Mémoire et souvenirs', 'Histoire', 'Musique', 'Promenade']) {
+        await lina.locator('fieldset#f-interests').getByLabel(label, { exact: true }).check();
+      }
+      await lina.locator('fieldset#f-languages').getByLabel('Français', { exact: true }).check();
+      await t.navigate(lina, () => lina.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+        { what: 'profile form' });
+      await expectNotice(lina, 'Profil enregistré.');
+      await lina.getByLabel('Latitude', { exact: true }).fill('48.8668');
+      await lina.getByLabel('Longitude', { exact: true }).fill('2.3745');
+      await t.navigate(lina, () => lina.locator('main').getByRole('button', { name: 'Enregistrer mon domicile', exact: true }).click(),
+        { what: 'home form' });
+      assert.equal(here(lina), '/me?done=location-saved');
+      await expectNotice(lina, 'Domicile enregistré.');
+
+      const programmePath = await openProgramme(t, lina);
+      assert.equal(await lina.locator('main #pairs-title').count(), 0, 'a visitor does not see the pairs');
+      // The charter must be ticked: without it, an error summary and nothing joined.
+      const join = () => lina.locator('main').getByRole('button', { name: 'Devenir visiteur', exact: true }).click();
+      await t.navigate(lina, join, { status: 422, what: 'join without the charter' });
+      const summary = lina.locator('main .error-summary[role=alert]');
+      assert.equal(await summary.count(), 1, 'one error summary');
+      const charterLink = summary.locator('a[href="#f-charter"]');
+      assert.equal(await charterLink.count(), 1, 'the summary links to the charter checkbox');
+      const charter = lina.getByLabel("J'ai lu la charte et je m'engage à la respecter", { exact: true });
+      assert.equal(await charter.getAttribute('aria-invalid'), 'true');
+      await charterLink.click();
+      assert.equal(await lina.evaluate(() => document.activeElement.getAttribute('name')), 'charter',
+        'focus on the checkbox after the summary link');
+      await t.goto(lina, programmePath);
+      assert.equal(await lina.locator('main').getByText(/^Votre place/).count(), 0, 'not joined');
+      await charter.check();
+      await t.navigate(lina, join, { what: 'join the programme' });
+      assert.equal(here(lina), `${programmePath}?done=programme-joined`);
+      await expectNotice(lina, 'Merci ! Votre candidature attend la validation de la coordination.');
+      assert.match(await mainText(lina), /Votre place : candidature en attente de validation/);
+
+      // The coordinator: the programme from the organisation page.
+      const claire = await t.newPage();
+      await signIn(t, claire, DEMO_COORDINATOR);
+      assert.equal(await openProgramme(t, claire), programmePath);
+      assert.equal(await pairRows(claire).count(), 4, 'the demo pairs');
+      const overdue = pairRows(claire).filter({ hasText: 'en retard' });
+      assert.equal(await overdue.count(), 1, 'one pair is flagged overdue');
+      assert.equal(await overdue.getAttribute('class'), 'overdue');
+      assert.match(await overdue.locator('td:nth-child(3)').innerText(), /Pas encore de visite · en retard/);
+
+      // Three demo applications wait, and Lina's: validate one of the demo ones.
+      const waiting = claire.locator('main section[aria-labelledby=visitors-title] li')
+        .filter({ has: claire.getByRole('button', { name: /^Valider — / }) });
+      assert.equal(await waiting.count(), 4, 'three demo applications and the new one');
+      const applicant = (await waiting.filter({ hasNotText: visitorName }).first().getByRole('link').innerText()).trim();
+      await t.navigate(claire, () => visitorLine(claire, applicant).getByRole('button', { name: `Valider — ${applicant}`, exact: true }).click(),
+        { what: 'validate an application' });
+      assert.equal(here(claire), `${programmePath}?done=visitor-vetted`);
+      await expectNotice(claire, 'Visiteur validé.');
+      assert.match(await visitorLine(claire, applicant).innerText(), /visiteur validé/);
+      assert.equal(await waiting.count(), 3);
+
+      // Someone with no visitor yet: the visitors proposed, with reasons.
+      const unpaired = await unpairedVisited(claire);
+      assert.equal(unpaired.length, 4, 'eight people to visit, four of them paired');
+      const first = unpaired[0];
+      await t.navigate(claire, () => first.link.click());
+      assert.match(here(claire), new RegExp(`^${programmePath}/visited/\\d+/match$`));
+      await expectHeading(claire, `Des visiteurs pour ${first.name}`);
+      const cards = claire.locator('main ol.matches > li');
+      const count = await cards.count();
+      assert.ok(count > 0 && count <= 20, `between 1 and 20 visitors proposed, got ${count}`);
+      for (const card of await cards.all()) {
+        const reasons = (await card.locator('.reasons').innerText()).split(' · ');
+        assert.match(reasons[0], /^(\d+ m|\d+,\d km)$/, `a distance comes first: ${reasons.join(' · ')}`);
+        assert.ok(reasons.length >= 2, `at least one reason besides the distance: ${reasons.join(' · ')}`);
+      }
+      assert.equal(await visitorCard(claire, visitorName).count(), 0, 'an application not yet validated is not proposed');
+      // The rhythm comes filled in: the person's free slots, every week.
+      const firstCard = cards.first();
+      const firstVisitor = (await firstCard.locator('h2').innerText()).trim();
+      assert.ok(await firstCard.locator('input[name=slots]:checked').count() > 0, 'slots ticked from the person\'s availability');
+      assert.equal(await firstCard.getByLabel('Fréquence', { exact: true }).inputValue(), '1');
+      await t.navigate(claire, () => firstCard.getByRole('button', { name: `Approuver ce binôme — ${firstVisitor}`, exact: true }).click(),
+        { what: 'approve the first visitor' });
+      assert.equal(here(claire), `${programmePath}?done=pairing-approved`);
+      await expectNotice(claire, 'Binôme approuvé.');
+      assert.equal(await pairRow(claire, firstVisitor, first.name).count(), 1, `${firstVisitor} visits ${first.name}`);
+      assert.equal(await pairRows(claire).count(), 5);
+
+      // Lina is validated too, then paired with another person from her card.
+      await t.navigate(claire, () => visitorLine(claire, visitorName).getByRole('button', { name: `Valider — ${visitorName}`, exact: true }).click(),
+        { what: 'validate the new visitor' });
+      await expectNotice(claire, 'Visiteur validé.');
+      const second = (await unpairedVisited(claire))[0];
+      assert.notEqual(second.name, first.name);
+      await t.navigate(claire, () => second.link.click());
+      await expectHeading(claire, `Des visiteurs pour ${second.name}`);
+      const linaCard = visitorCard(claire, visitorName);
+      assert.equal(await linaCard.count(), 1, 'the new visitor is proposed');
+      const linaReasons = (await linaCard.locator('.reasons').innerText()).split(' · ');
+      assert.match(linaReasons[0], /^(\d+ m|\d+,\d km)$/);
+      assert.ok(linaReasons.some((r) => /Français/.test(r)), `a common language: ${linaReasons.join(' · ')}`);
+      if (await linaCard.locator('input[name=slots]:checked').count() === 0) {
+        await linaCard.getByLabel('Mercredi après-midi', { exact: true }).check();
+      }
+      await linaCard.getByLabel('Fréquence', { exact: true }).selectOption({ label: 'Toutes les deux semaines' });
+      await t.navigate(claire, () => linaCard.getByRole('button', { name: `Approuver ce binôme — ${visitorName}`, exact: true }).click(),
+        { what: 'approve the new visitor' });
+      await expectNotice(claire, 'Binôme approuvé.');
+      const linaRow = pairRow(claire, visitorName, second.name);
+      assert.equal(await linaRow.count(), 1, 'the new pair is listed');
+      assert.match(await linaRow.innerText(), /Pas encore de visite/);
+
+      // Lina finds the pair in "Mes visites".
+      await t.navigate(lina, () => lina.locator('header').getByRole('link', { name: 'Mes visites', exact: true }).click());
+      assert.equal(here(lina), '/visits');
+      await expectHeading(lina, 'Mes visites');
+      const pair = lina.locator('main section.card').filter({
+        has: lina.locator('h3', { hasText: `${second.name} — ${VISITS_PROGRAMME}` }),
+      });
+      assert.equal(await pair.count(), 1, 'the pair is shown to the visitor');
+      assert.match(await pair.innerText(), /Toutes les deux semaines/);
+      assert.match(await pair.innerText(), /Pas encore de visite/);
+      const pairingPath = (await pair.locator('form').getAttribute('action')).replace(/\/visits$/, '');
+
+      // A visit of no minutes: refused, explained, nothing logged.
+      const day = daysFromNow(-1);
+      const note = 'Elle m\'a montré ses photos du canal Saint-Martin.';
+      const logVisit = async (minutes, status) => {
+        await pair.getByLabel('Jour', { exact: true }).fill(day);
+        await pair.getByLabel('Durée (minutes)', { exact: true }).fill(minutes);
+        await pair.getByLabel('Un mot pour la coordination', { exact: true }).fill(note);
+        await t.navigate(lina, () => pair.getByRole('button', { name: 'Noter la visite', exact: true }).click(),
+          { status, what: `log a visit of ${minutes} minutes` });
+      };
+      await logVisit('0', 422);
+      const visitSummary = lina.locator('main .error-summary[role=alert]');
+      assert.equal(await visitSummary.count(), 1, 'one error summary');
+      const minutesLink = visitSummary.locator('a[href="#f-minutes"]');
+      assert.equal(await minutesLink.count(), 1, 'the summary names the duration');
+      assert.match(await minutesLink.innerText(), /Durée \(minutes\)/);
+      assert.equal(await lina.locator('#f-minutes').count(), 1, 'the summary link leads to the field');
+      const minutesField = pair.getByLabel('Durée (minutes)', { exact: true });
+      assert.equal(await minutesField.getAttribute('aria-invalid'), 'true');
+      assert.equal(await minutesField.inputValue(), '0', 'what was typed is kept');
+      assert.equal(await pair.getByLabel('Un mot pour la coordination', { exact: true }).inputValue(), note);
+      assert.match(await pair.innerText(), /Pas encore de visite/, 'nothing logged');
+
+      await logVisit('45', 200);
+      assert.equal(here(lina), '/visits?done=visit-logged');
+      await expectNotice(lina, 'Visite notée. Merci !');
+      assert.doesNotMatch(await pair.innerText(), /Pas encore de visite/);
+      const frenchDay = day.split('-').reverse().join('/');
+      assert.match(await pair.locator('ul').innerText(), new RegExp(escape(`${frenchDay} — 45 min`)));
+      // The note is for the coordination only.
+      assert.doesNotMatch(await mainText(lina), /canal Saint-Martin/);
+      await t.goto(lina, pairingPath);
+      assert.match(await mainText(lina), /45/);
+      assert.doesNotMatch(await mainText(lina), /canal Saint-Martin/, 'the visitor does not read the notes');
+
+      // The coordinator reads it in the pair's visit log.
+      await t.goto(claire, programmePath);
+      assert.match(await linaRow.locator('td:nth-child(3)').innerText(), new RegExp(`^${escape(frenchDay)}$`));
+      await t.navigate(claire, () => linaRow.getByRole('link', { name: 'Journal des visites', exact: true }).click());
+      assert.equal(here(claire), pairingPath);
+      await expectHeading(claire, `${visitorName} et ${second.name}`);
+      const logged = claire.locator('main table tbody tr');
+      assert.equal(await logged.count(), 1, 'one visit in the log');
+      assert.match(await logged.innerText(), new RegExp(escape(frenchDay)));
+      assert.match(await logged.innerText(), /45/);
+      assert.match(await logged.innerText(), /canal Saint-Martin/);
     },
   },
 ];

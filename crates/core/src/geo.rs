@@ -24,6 +24,12 @@ pub const AREA_MAX_RADIUS_M: f64 = 5000.0;
 /// The largest search radius accepted.
 pub const MAX_RADIUS_M: f64 = 30_000.0;
 
+/// Cells of the in-memory helper index: about 0.7 km² (edge about 530 m),
+/// fine enough that the cells covering a 3 km radius hold little more than
+/// the circle.
+pub const INDEX_RESOLUTION: Resolution = Resolution::Eight;
+const INDEX_EDGE_M: f64 = 531.0;
+
 /// The cells to look in for everything within a radius of a point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Covering {
@@ -113,6 +119,24 @@ impl Point {
         } else {
             Covering::WideAreas(cells)
         }
+    }
+
+    /// The index cell this point falls in (see [`INDEX_RESOLUTION`]).
+    pub fn index_cell(self) -> u64 {
+        self.cell_at(INDEX_RESOLUTION).map_or(0, u64::from)
+    }
+
+    /// Index cells that together hold every point within `radius_m`.
+    pub fn index_covering(self, radius_m: f64) -> Vec<u64> {
+        let rings = (radius_m.clamp(0.0, MAX_RADIUS_M) / INDEX_EDGE_M).ceil() as u32 + 1;
+        self.cell_at(INDEX_RESOLUTION)
+            .map(|c| {
+                c.grid_disk::<Vec<_>>(rings)
+                    .into_iter()
+                    .map(u64::from)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Squared planar distance in "degrees of latitude", with longitude
@@ -208,6 +232,10 @@ mod tests {
                     Covering::WideAreas(cells) => cells.contains(&p.wide_area()),
                 };
                 assert!(held, "radius {radius}, angle {step}");
+                if radius <= 5000.0 {
+                    let index = centre.index_covering(radius);
+                    assert!(index.contains(&p.index_cell()), "index, radius {radius}");
+                }
             }
         }
         assert!(matches!(centre.covering(3000.0), Covering::Areas(c) if c.len() < 100));

@@ -72,36 +72,68 @@ fn shared(wanted: &[String], offered: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// What a score is made of, counted by whoever holds the data (vectors of
+/// keys here, bit masks in the store's in-memory index), so that every path
+/// ranks with the one formula of [`points`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    pub distance_m: f64,
+    pub skills_wanted: u32,
+    pub skills_matched: u32,
+    pub interests_shared: u32,
+    pub slots_asked: u32,
+    pub slots_common: u32,
+    /// No language asked, or one in common.
+    pub language_ok: bool,
+    pub helped: i64,
+    pub no_shows: i64,
+    pub recently_asked: i64,
+}
+
+/// The score of a fit (higher is better).
+pub fn points(fit: &Fit) -> f64 {
+    let mut score = PROXIMITY_POINTS * 0.5f64.powf(fit.distance_m / PROXIMITY_HALF_LIFE_M);
+    if fit.skills_wanted > 0 {
+        score += SKILL_POINTS * f64::from(fit.skills_matched) / f64::from(fit.skills_wanted);
+    }
+    score += INTEREST_POINTS * (f64::from(fit.interests_shared.min(3)) / 3.0);
+    if fit.slots_asked > 0 {
+        score += AVAILABILITY_POINTS * f64::from(fit.slots_common) / f64::from(fit.slots_asked);
+    }
+    if fit.language_ok {
+        score += LANGUAGE_POINTS;
+    }
+    // Laplace's rule: a newcomer starts at one half, not at zero.
+    let reliability = (fit.helped as f64 + 1.0) / ((fit.helped + fit.no_shows) as f64 + 2.0);
+    score += RELIABILITY_POINTS * reliability;
+    score / (1.0 + FAIRNESS * fit.recently_asked.max(0) as f64)
+}
+
 /// Scores one candidate; `None` when beyond the radius.
 pub fn score(wanted: &Wanted<'_>, candidate: &Candidate) -> Option<Match> {
     let distance_m = wanted.place.distance_m(candidate.home);
     if distance_m > wanted.radius_m {
         return None;
     }
-    let mut score = PROXIMITY_POINTS * 0.5f64.powf(distance_m / PROXIMITY_HALF_LIFE_M);
     let skills = shared(wanted.skills, &candidate.skills);
-    if !wanted.skills.is_empty() {
-        score += SKILL_POINTS * skills.len() as f64 / wanted.skills.len() as f64;
-    }
     let interests = shared(wanted.interests, &candidate.interests);
-    score += INTEREST_POINTS * (interests.len().min(3) as f64 / 3.0);
     let common_slots = Availability(wanted.slots.0 & candidate.availability.0);
-    if wanted.slots.0 != 0 {
-        let asked = f64::from(wanted.slots.0.count_ones());
-        score += AVAILABILITY_POINTS * f64::from(common_slots.0.count_ones()) / asked;
-    }
     let languages = shared(wanted.languages, &candidate.languages);
-    if wanted.languages.is_empty() || !languages.is_empty() {
-        score += LANGUAGE_POINTS;
-    }
-    // Laplace's rule: a newcomer starts at one half, not at zero.
-    let reliability =
-        (candidate.helped as f64 + 1.0) / ((candidate.helped + candidate.no_shows) as f64 + 2.0);
-    score += RELIABILITY_POINTS * reliability;
-    score /= 1.0 + FAIRNESS * candidate.recently_asked.max(0) as f64;
+    let fit = Fit {
+        distance_m,
+        skills_wanted: wanted.skills.len() as u32,
+        skills_matched: skills.len() as u32,
+        interests_shared: interests.len() as u32,
+        slots_asked: wanted.slots.0.count_ones(),
+        slots_common: common_slots.0.count_ones(),
+        language_ok: wanted.languages.is_empty() || !languages.is_empty(),
+        helped: candidate.helped,
+        no_shows: candidate.no_shows,
+        recently_asked: candidate.recently_asked,
+    };
     Some(Match {
         id: candidate.id,
-        score,
+        score: points(&fit),
         distance_m,
         skills,
         interests,
@@ -111,16 +143,39 @@ pub fn score(wanted: &Wanted<'_>, candidate: &Candidate) -> Option<Match> {
     })
 }
 
+/// Orders matches best first; ties go to the nearer person, then to the
+/// lower id, so the order is the same on every run and every path.
+pub fn by_rank(a: &Match, b: &Match) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.distance_m.total_cmp(&b.distance_m))
+        .then(a.id.cmp(&b.id))
+}
+
+/// Keys of `taxonomy` as bits (the key's position); unknown keys are left
+/// out. Taxonomies only ever grow at the end, so bits stay stable.
+pub fn mask(keys: &[String], taxonomy: &[&str]) -> u64 {
+    keys.iter()
+        .filter_map(|k| taxonomy.iter().position(|t| t == k))
+        .filter(|i| *i < 64)
+        .fold(0, |bits, i| bits | 1 << i)
+}
+
+/// The keys of a mask, in taxonomy order.
+pub fn keys(mask: u64, taxonomy: &[&str]) -> Vec<String> {
+    taxonomy
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 64 && mask & (1 << i) != 0)
+        .map(|(_, k)| (*k).to_owned())
+        .collect()
+}
+
 /// The best `limit` candidates, best first; ties go to the nearer person,
 /// then to the lower id, so the order is the same on every run.
 pub fn rank(wanted: &Wanted<'_>, candidates: &[Candidate], limit: usize) -> Vec<Match> {
     let mut matches: Vec<Match> = candidates.iter().filter_map(|c| score(wanted, c)).collect();
-    matches.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.distance_m.total_cmp(&b.distance_m))
-            .then(a.id.cmp(&b.id))
-    });
+    matches.sort_by(by_rank);
     matches.truncate(limit);
     matches
 }
@@ -286,6 +341,14 @@ mod tests {
         );
         let far = need_fit("small-jobs", &diy, tue, "small-jobs", &diy, tue, 2500.0);
         assert!(same > other && same > far);
+    }
+
+    #[test]
+    fn masks_round_trip_in_taxonomy_order() {
+        use crate::profile::SKILLS;
+        let bits = mask(&keys(&["moving", "diy", "juggling"]), SKILLS);
+        assert_eq!(bits.count_ones(), 2);
+        assert_eq!(super::keys(bits, SKILLS), keys(&["diy", "moving"]));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod db;
 mod error;
 pub mod exchanges;
 pub mod generate;
+pub mod helper_index;
 pub mod import;
 pub mod matching;
 pub mod orgs;

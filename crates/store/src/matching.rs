@@ -3,7 +3,7 @@
 //! chose to be visible to the owner are read: visible to neighbours, or to
 //! members of an organisation they share with the owner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entraide_core::geo::{Covering, Point};
 use entraide_core::matching::Candidate;
@@ -29,6 +29,38 @@ struct Record {
 }
 
 impl Db {
+    /// People sharing an organisation with `owner_id` (for those who show
+    /// themselves to their organisations only).
+    pub async fn sharing_an_organisation(&self, owner_id: i64) -> Result<HashSet<i64>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT theirs.user_id FROM memberships mine \
+             JOIN memberships theirs ON theirs.org_id = mine.org_id WHERE mine.user_id = $1",
+        )
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// The people among `ids` who are still visible to `owner_id`, read
+    /// afresh with their tags and records (the index preselects; this is
+    /// the truth).
+    pub async fn candidates_by_id(
+        &self,
+        ids: &[i64],
+        owner_id: i64,
+        asked_since: i64,
+    ) -> Result<Vec<Candidate>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut c = Clauses::default();
+        let list = c.list(ids);
+        let filter = format!("u.id IN ({list})");
+        self.candidates_where(c, &filter, owner_id, asked_since)
+            .await
+    }
+
     /// Everyone who could help near `place` within `radius_m`, except the
     /// owner. `asked_since` (Unix seconds) starts the fairness window.
     pub async fn helper_candidates(
@@ -45,6 +77,19 @@ impl Db {
         };
         let list = c.list(&cells);
         let in_area = format!("{column} IN ({list})");
+        self.candidates_where(c, &in_area, owner_id, asked_since)
+            .await
+    }
+
+    /// Candidates matching `filter` (a condition on `u`, whose arguments are
+    /// already in `c`), visible to the owner, with tags and records.
+    async fn candidates_where(
+        &self,
+        mut c: Clauses,
+        in_area: &str,
+        owner_id: i64,
+        asked_since: i64,
+    ) -> Result<Vec<Candidate>, StoreError> {
         let owner = c.arg(Arg::Int(owner_id));
         let people_sql = format!(
             "SELECT u.id, u.home_lat, u.home_lng, u.availability FROM users u \

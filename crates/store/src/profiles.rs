@@ -45,12 +45,14 @@ impl Db {
         let _writing = self.writing();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE users SET display_name = $1, bio = $2, visibility = $3, availability = $4 WHERE id = $5",
+            "UPDATE users SET display_name = $1, bio = $2, visibility = $3, availability = $4, \
+             changed_at = $5 WHERE id = $6",
         )
         .bind(update.display_name)
         .bind(update.bio)
         .bind(update.visibility)
         .bind(update.availability)
+        .bind(crate::now())
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -117,7 +119,7 @@ impl Db {
         });
         sqlx::query(
             "UPDATE users SET home_label = $1, home_lat = $2, home_lng = $3, home_cell = $4, \
-             home_area = $5, home_wide_area = $6 WHERE id = $7",
+             home_area = $5, home_wide_area = $6, changed_at = $7 WHERE id = $8",
         )
         .bind(home.and_then(|h| h.label))
         .bind(home.map(|h| h.lat))
@@ -125,6 +127,7 @@ impl Db {
         .bind(home.map(|h| h.cell))
         .bind(point.map(Point::area))
         .bind(point.map(Point::wide_area))
+        .bind(crate::now())
         .bind(user_id)
         .execute(&self.pool)
         .await?;

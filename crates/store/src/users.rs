@@ -322,7 +322,7 @@ impl Db {
     pub async fn request_deletion(&self, user_id: i64) -> Result<(), StoreError> {
         let _writing = self.writing();
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET deletion_requested_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE users SET deletion_requested_at = $1, changed_at = $1 WHERE id = $2")
             .bind(now())
             .bind(user_id)
             .execute(&mut *tx)
@@ -337,7 +337,8 @@ impl Db {
 
     pub async fn cancel_deletion(&self, user_id: i64) -> Result<(), StoreError> {
         let _writing = self.writing();
-        sqlx::query("UPDATE users SET deletion_requested_at = NULL WHERE id = $1")
+        sqlx::query("UPDATE users SET deletion_requested_at = NULL, changed_at = $1 WHERE id = $2")
+            .bind(now())
             .bind(user_id)
             .execute(&self.pool)
             .await?;

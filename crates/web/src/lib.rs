@@ -75,6 +75,25 @@ pub fn spawn_background(state: &AppState) {
         },
         None => tracing::warn!("no SMTP server configured: emails wait in the outbox until one is"),
     }
+    let index = state.clone();
+    tokio::spawn(async move {
+        // Loads everyone first, then catches up with what changed.
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            let started = std::time::Instant::now();
+            let first = !index.helpers.is_ready();
+            match index.helpers.refresh(&index.db).await {
+                Ok(read) if first => tracing::info!(
+                    people = read,
+                    ms = started.elapsed().as_millis() as u64,
+                    "helper index loaded"
+                ),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "could not refresh the helper index"),
+            }
+        }
+    });
     let state = state.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));

@@ -25,6 +25,8 @@ pub struct Services {
     /// Wakes the mail worker as soon as a message is queued.
     pub outbox: Arc<Notify>,
     pub home_counts: Arc<crate::stats::HomeCounts>,
+    /// Who could help, in memory, refreshed in the background.
+    pub helpers: Arc<entraide_store::helper_index::HelperIndex>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             metrics: crate::middleware::metrics_handle(),
             outbox: Arc::new(Notify::new()),
             home_counts: Arc::default(),
+            helpers: Arc::default(),
         }))
     }
 }

@@ -95,6 +95,18 @@ async fn a_need_is_matched_invited_accepted_and_done_through_the_api() {
             .await;
         assert_eq!(helpers.status, StatusCode::OK, "{}", helpers.body);
         let helpers = helpers.json();
+        // The in-memory index, once loaded, proposes the very same people.
+        t.state.helpers.refresh(&t.db).await.unwrap();
+        let indexed = t
+            .api(
+                "GET",
+                &format!("/api/v1/exchanges/{id}/helpers"),
+                &asker,
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(indexed, helpers);
         let first = &helpers[0];
         assert_eq!(
             first["person_id"], helper_id,

@@ -19,8 +19,10 @@ use entraide_store::users::User;
 
 /// How many matches are shown.
 pub const MATCH_LIMIT: usize = 20;
-/// Invitations counted for fairness: the last 30 days.
-const FAIRNESS_WINDOW_SECONDS: i64 = 30 * 24 * 3600;
+use entraide_store::helper_index::{Asked, FAIRNESS_WINDOW_SECONDS};
+
+/// People preselected by the in-memory index before the exact ranking.
+const PRESELECT: usize = 2 * MATCH_LIMIT;
 
 /// A person who could help, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -100,18 +102,43 @@ pub async fn helpers(
         slots: Availability::from_bits(exchange.slots),
     };
     let since = entraide_store::now() - FAIRNESS_WINDOW_SECONDS;
-    let mut candidates = state
-        .db
-        .helper_candidates(exchange.point(), DEFAULT_RADIUS_M, exchange.owner_id, since)
-        .await?;
-    let taking_part: Vec<i64> = state
+    let mut taking_part: Vec<i64> = state
         .db
         .participants(exchange.id)
         .await?
         .into_iter()
         .map(|p| p.user_id)
         .collect();
-    candidates.retain(|c| !taking_part.contains(&c.id) && c.id != user.id);
+    taking_part.push(user.id);
+    let mut candidates = if state.helpers.is_ready() {
+        // The index preselects in memory; the database has the last word.
+        let asked = Asked::new(
+            exchange.point(),
+            DEFAULT_RADIUS_M,
+            &skills,
+            &owner_tags.interests,
+            &languages,
+            wanted.slots,
+        );
+        let shares = state.db.sharing_an_organisation(exchange.owner_id).await?;
+        let ids: Vec<i64> = state
+            .helpers
+            .best(&asked, exchange.owner_id, &shares, &taking_part, PRESELECT)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        state
+            .db
+            .candidates_by_id(&ids, exchange.owner_id, since)
+            .await?
+    } else {
+        state
+            .db
+            .helper_candidates(exchange.point(), DEFAULT_RADIUS_M, exchange.owner_id, since)
+            .await?
+    };
+    candidates.retain(|c| !taking_part.contains(&c.id));
     let ranked = rank(&wanted, &candidates, MATCH_LIMIT);
     describe(state, ranked, &candidates, exchange.point(), lang).await
 }

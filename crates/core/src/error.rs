@@ -30,6 +30,9 @@ pub enum Invalid {
     Range,
     #[error("in the past")]
     Past,
+    /// A box that must be ticked (a charter, a consent) was not.
+    #[error("not ticked")]
+    Unchecked,
 }
 
 impl Invalid {
@@ -49,6 +52,7 @@ impl Invalid {
             Self::Time => "time",
             Self::Range => "range",
             Self::Past => "past",
+            Self::Unchecked => "unchecked",
         }
     }
 }

@@ -647,3 +647,4 @@ event-pairing-ended = Visit pair ended
 place-home = At home
 distance-from-home = { $distance } from your home
 sort-auto = Automatic (relevance when words are given, otherwise distance)
+invalid-unchecked = tick the box to go on

@@ -647,3 +647,4 @@ event-pairing-ended = Binôme de visite arrêté
 place-home = Au domicile
 distance-from-home = à { $distance } de chez vous
 sort-auto = Automatique (pertinence si des mots sont donnés, sinon distance)
+invalid-unchecked = cochez la case pour continuer

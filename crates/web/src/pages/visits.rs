@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use entraide_core::profile::{DAY_PARTS, WEEKDAYS};
 use entraide_store::orgs::Member;
 use entraide_store::pairings::{Pairing, Visit};
@@ -192,7 +192,8 @@ pub struct MatchPage {
     base: Base,
     programme_id: i64,
     person: User,
-    matches: Vec<HelperMatch>,
+    /// Each proposed visitor with the slot pre-ticked on their card.
+    cards: Vec<(HelperMatch, String)>,
     weekdays: [&'static str; 7],
     day_parts: [&'static str; 3],
     form: FormView,
@@ -203,8 +204,40 @@ pub async fn propose(
     me: SignedIn,
     Path((id, visited)): Path<(i64, i64)>,
 ) -> Result<MatchPage, AppError> {
-    let (person, matches) = visits::propose(&state, &me.user, id, visited, me.ctx.lang).await?;
-    let slots = entraide_core::profile::Availability::from_bits(person.availability).slots();
+    match_page(
+        &state,
+        &me,
+        id,
+        visited,
+        FormView::default().with("every_weeks", "1"),
+    )
+    .await
+}
+
+/// The proposals for a person; `form` holds a refused approval, if any.
+async fn match_page(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    visited: i64,
+    form: FormView,
+) -> Result<MatchPage, AppError> {
+    let (person, matches) = visits::propose(state, &me.user, id, visited, me.ctx.lang).await?;
+    let free = entraide_core::profile::Availability::from_bits(person.availability).slots();
+    // One visit a week by default: the first slot both are free, else the
+    // first the person is free.
+    let cards = matches
+        .into_iter()
+        .map(|m| {
+            let slot = m
+                .common_slots
+                .first()
+                .or(free.first())
+                .cloned()
+                .unwrap_or_default();
+            (m, slot)
+        })
+        .collect();
     Ok(MatchPage {
         base: Base::titled(
             &me.ctx,
@@ -214,12 +247,10 @@ pub async fn propose(
         ),
         programme_id: id,
         person,
-        matches,
+        cards,
         weekdays: WEEKDAYS,
         day_parts: DAY_PARTS,
-        form: FormView::default()
-            .with_all("slots", slots)
-            .with("every_weeks", "1"),
+        form,
     })
 }
 
@@ -235,8 +266,28 @@ pub async fn pair(
         slots: form.all("slots"),
         every_weeks: form.get("every_weeks").to_owned(),
     };
-    let result = visits::pair(&state, &me.user, id, &input).await.map(|_| ());
-    act(&state, &me, id, &form, "pairing-approved", result).await
+    match visits::pair(&state, &me.user, id, &input).await {
+        // A refused rhythm shows the proposals again, the card as it was sent.
+        Err(error @ AppError::Invalid(_)) => {
+            let view = FormView::from_data(&form).with_error(&error, me.ctx.lang);
+            let mut response = match_page(&state, &me, id, input.visited_id, view)
+                .await?
+                .into_response();
+            *response.status_mut() = error.status();
+            Ok(response)
+        }
+        result => {
+            act(
+                &state,
+                &me,
+                id,
+                &form,
+                "pairing-approved",
+                result.map(|_| ()),
+            )
+            .await
+        }
+    }
 }
 
 pub async fn end_pairing(
@@ -321,6 +372,8 @@ pub struct PairingPage {
     base: Base,
     pairing: Pairing,
     visits: Vec<Visit>,
+    /// Notes are shown to coordinators only.
+    coordinator: bool,
 }
 
 /// A pairing's visit log: notes for coordinators, dates for the visitor.
@@ -331,7 +384,11 @@ pub async fn pairing(
 ) -> Result<PairingPage, AppError> {
     let pairing = state.db.pairing(id).await?;
     let visits = visits::visits_of(&state, &me.user, &pairing).await?;
+    let coordinator = visits::coordinated(&state, &me.user, pairing.programme_id)
+        .await
+        .is_ok();
     Ok(PairingPage {
+        coordinator,
         base: Base::titled(
             &me.ctx,
             me.ctx.lang.t_with(

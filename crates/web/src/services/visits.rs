@@ -99,7 +99,7 @@ pub async fn join(
     if !charter_accepted {
         return Err(AppError::field(ParseError::new(
             "charter",
-            Invalid::Required,
+            Invalid::Unchecked,
         )));
     }
     Ok(state.db.join_programme(programme_id, user.id).await?)

@@ -20,7 +20,7 @@ pub struct Participant {
 
 /// One of a person's participations, with the exchange's title, for their
 /// "my invitations and answers" page.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Involvement {
     pub exchange_id: i64,
     pub kind: String,

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::me::PageParams;
+use entraide_store::participations::Involvement;
+
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::ApiJson;
@@ -162,18 +164,6 @@ pub async fn close(
     ))
 }
 
-/// One of the signed-in person's invitations or answers.
-#[derive(Serialize, ToSchema)]
-pub struct InvolvementView {
-    pub exchange_id: i64,
-    pub kind: String,
-    pub title: String,
-    pub state: String,
-    pub owner_name: String,
-    pub first_day: String,
-    pub part: String,
-}
-
 /// The signed-in person's needs and offers, newest first.
 #[utoipa::path(get, path = "/api/v1/me/exchanges", tag = "exchanges", params(PageParams), responses((status = 200, body = ExchangePage)))]
 pub async fn mine(
@@ -193,26 +183,12 @@ pub async fn mine(
 }
 
 /// The signed-in person's invitations and answers; pending invitations first.
-#[utoipa::path(get, path = "/api/v1/me/involvements", tag = "exchanges", params(PageParams), responses((status = 200, body = [InvolvementView])))]
+#[utoipa::path(get, path = "/api/v1/me/involvements", tag = "exchanges", params(PageParams), responses((status = 200, body = [Involvement])))]
 pub async fn involvements(
     State(state): State<AppState>,
     me: SignedIn,
     Query(params): Query<PageParams>,
-) -> Result<Json<Vec<InvolvementView>>, AppError> {
+) -> Result<Json<Vec<Involvement>>, AppError> {
     let listing = state.db.involvements(me.user.id, params.page()).await?;
-    Ok(Json(
-        listing
-            .rows
-            .into_iter()
-            .map(|i| InvolvementView {
-                exchange_id: i.exchange_id,
-                kind: i.kind,
-                title: i.title,
-                state: i.state,
-                owner_name: i.owner_name,
-                first_day: i.first_day,
-                part: i.part,
-            })
-            .collect(),
-    ))
+    Ok(Json(listing.rows))
 }

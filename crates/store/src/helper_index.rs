@@ -19,33 +19,45 @@ use std::sync::RwLock;
 use entraide_core::geo::Point;
 use entraide_core::matching::{Candidate, Fit, keys, mask, points};
 use entraide_core::profile::{Availability, INTERESTS, LANGUAGES, SKILLS};
+use futures_util::TryStreamExt as _;
 
 use crate::{Db, StoreError, now};
 
 /// Invitations received since this long ago count for fairness.
 pub const FAIRNESS_WINDOW_SECONDS: i64 = 30 * 24 * 3600;
 
-#[derive(Debug, Clone, Default)]
-struct Person {
-    id: i64,
-    home: Option<Point>,
-    cell: u64,
+#[derive(Debug, Clone, Copy, Default)]
+struct Masks {
     skills: u64,
     interests: u64,
     languages: u64,
-    availability: i64,
-    /// 0 hidden, 1 organisations, 2 neighbours.
-    visibility: u8,
-    leaving: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
     helped: i64,
     no_shows: i64,
     recently_asked: i64,
 }
 
+/// One person with a home, as the index keeps them (about 90 bytes).
+#[derive(Debug, Clone)]
+struct Person {
+    id: i64,
+    home: Point,
+    masks: Masks,
+    availability: i64,
+    /// 0 hidden, 1 organisations, 2 neighbours.
+    visibility: u8,
+    leaving: bool,
+    counts: Counts,
+}
+
 #[derive(Debug, Default)]
 struct Snapshot {
-    people: HashMap<i64, Person>,
-    cells: HashMap<u64, Vec<i64>>,
+    /// People by index cell; a query walks only the cells of its circle.
+    cells: HashMap<u64, Vec<Person>>,
+    cell_of: HashMap<i64, u64>,
     /// Catch-up marks: `changed_at`, highest id, `participations.updated_at`.
     changed_at: i64,
     max_id: i64,
@@ -95,7 +107,7 @@ struct Row {
     home_lat: Option<f64>,
     home_lng: Option<f64>,
     availability: i64,
-    visibility: String,
+    visibility: i64,
     leaving: i64,
     changed_at: i64,
 }
@@ -112,17 +124,19 @@ const FULL_RELOAD_SECONDS: i64 = 3600;
 /// A write stamped at second T may commit after one stamped T + 1 was read;
 /// reading a few seconds back catches it.
 const CLOCK_SLACK_SECONDS: i64 = 5;
+const METRES_PER_DEGREE: f64 = 111_195.0;
 
 impl HelperIndex {
     pub fn is_ready(&self) -> bool {
         self.snapshot.read().is_ok_and(|s| s.is_some())
     }
 
+    /// People with a home in the index.
     pub fn len(&self) -> usize {
         self.snapshot
             .read()
             .ok()
-            .and_then(|s| s.as_ref().map(|s| s.people.len()))
+            .and_then(|s| s.as_ref().map(|s| s.cell_of.len()))
             .unwrap_or(0)
     }
 
@@ -138,46 +152,44 @@ impl HelperIndex {
                 .map(|s| (s.changed_at, s.max_id, s.records_at, s.loaded_at))
         });
         let started = now();
-        let (snapshot, since, since_id, records_since) = match marks {
+        let (full, since, since_id, records_since) = match marks {
             Some((changed, max_id, records, loaded)) if started - loaded < FULL_RELOAD_SECONDS => (
-                None,
+                false,
                 changed - CLOCK_SLACK_SECONDS,
                 max_id,
                 records - CLOCK_SLACK_SECONDS,
             ),
-            _ => (Some(Snapshot::default()), i64::MIN, i64::MIN, i64::MIN),
+            _ => (true, i64::MIN, i64::MIN, i64::MIN),
         };
-        // Rows written in the same second as the last mark are read again:
-        // reading twice is harmless, missing one is not.
+        // People first, then their tags: a person inserted in between has
+        // an id above the mark and is read again next time, tags and all.
         let people = read_people(db, since, since_id).await?;
-        let tags = read_tags(db, since, since_id).await?;
+        let masks = read_masks(db, full.then_some((since, since_id))).await?;
         let records = read_records(db, records_since, started - FAIRNESS_WINDOW_SECONDS).await?;
         let count = people.len();
         let mut guard = self
             .snapshot
             .write()
             .map_err(|_| StoreError::InvalidUrl("helper index lock poisoned".into()))?;
-        match snapshot {
-            Some(mut fresh) => {
-                fresh.apply(people, tags, records);
-                fresh.records_at = started - 1;
-                fresh.loaded_at = started;
-                *guard = Some(fresh);
-            }
-            None => {
-                if let Some(current) = guard.as_mut() {
-                    current.apply(people, tags, records);
-                    current.records_at = started - 1;
-                }
-            }
+        if full || guard.is_none() {
+            let mut fresh = Snapshot::default();
+            fresh.apply(people, &masks, records);
+            fresh.records_at = started - 1;
+            fresh.loaded_at = started;
+            *guard = Some(fresh);
+        } else if let Some(current) = guard.as_mut() {
+            current.apply(people, &masks, records);
+            current.records_at = started - 1;
         }
         Ok(count)
     }
 
-    /// The `limit` best candidates for `asked`, as full candidates, or
-    /// `None` until the index is loaded. `shares_org` tells whether someone
-    /// who shows themselves to their organisations shares one with the
-    /// owner; `skip` lists people already taking part.
+    /// The `limit` best candidates for `asked`, or `None` until the index
+    /// is loaded. Distances are planar (within metres of the great circle
+    /// at these radii): this only preselects, the caller ranks exactly.
+    /// `shares_org` lists who shares an organisation with the owner (for
+    /// people visible to their organisations only); `skip`, people already
+    /// taking part.
     pub fn best(
         &self,
         asked: &Asked,
@@ -189,168 +201,165 @@ impl HelperIndex {
         let guard = self.snapshot.read().ok()?;
         let snapshot = guard.as_ref()?;
         let place = asked.place;
-        // A box around the circle rejects most people before any trigonometry.
-        let dlat = asked.radius_m / 111_195.0;
-        let dlng = dlat / place.lng_scale().max(0.01);
-        let mut scored: Vec<(f64, f64, i64)> = Vec::new();
+        let scale = place.lng_scale();
+        let radius_deg = asked.radius_m / METRES_PER_DEGREE;
+        let lng_radius_deg = radius_deg / scale.max(0.01);
+        let (skills_wanted, slots_asked) = (asked.skills.count_ones(), asked.slots.0.count_ones());
+        let mut scored: Vec<(f64, f64, &Person)> = Vec::new();
         for cell in place.index_covering(asked.radius_m) {
-            let Some(ids) = snapshot.cells.get(&cell) else {
-                continue;
-            };
-            for id in ids {
-                let Some(p) = snapshot.people.get(id) else {
-                    continue;
-                };
-                let Some(home) = p.home else { continue };
-                if (home.lat - place.lat).abs() > dlat || (home.lng - place.lng).abs() > dlng {
+            for p in snapshot.cells.get(&cell).map_or(&[][..], Vec::as_slice) {
+                let dlat = p.home.lat - place.lat;
+                let dlng = p.home.lng - place.lng;
+                if dlat.abs() > radius_deg || dlng.abs() > lng_radius_deg {
                     continue;
                 }
-                let visible = p.visibility == 2 || p.visibility == 1 && shares_org.contains(id);
-                if !visible || p.leaving || p.id == owner_id || skip.contains(id) {
+                let visible = p.visibility == 2 || p.visibility == 1 && shares_org.contains(&p.id);
+                if !visible || p.leaving || p.id == owner_id || skip.contains(&p.id) {
                     continue;
                 }
-                let distance_m = place.distance_m(home);
+                let x = dlng * scale;
+                let distance_m = (dlat * dlat + x * x).sqrt() * METRES_PER_DEGREE;
                 if distance_m > asked.radius_m {
                     continue;
                 }
                 let fit = Fit {
                     distance_m,
-                    skills_wanted: asked.skills.count_ones(),
-                    skills_matched: (asked.skills & p.skills).count_ones(),
-                    interests_shared: (asked.interests & p.interests).count_ones(),
-                    slots_asked: asked.slots.0.count_ones(),
+                    skills_wanted,
+                    skills_matched: (asked.skills & p.masks.skills).count_ones(),
+                    interests_shared: (asked.interests & p.masks.interests).count_ones(),
+                    slots_asked,
                     slots_common: (asked.slots.0 & p.availability).count_ones(),
-                    language_ok: asked.languages == 0 || asked.languages & p.languages != 0,
-                    helped: p.helped,
-                    no_shows: p.no_shows,
-                    recently_asked: p.recently_asked,
+                    language_ok: asked.languages == 0 || asked.languages & p.masks.languages != 0,
+                    helped: p.counts.helped,
+                    no_shows: p.counts.no_shows,
+                    recently_asked: p.counts.recently_asked,
                 };
-                scored.push((points(&fit), distance_m, p.id));
+                scored.push((points(&fit), distance_m, p));
             }
         }
-        let order = |a: &(f64, f64, i64), b: &(f64, f64, i64)| {
+        let order = |a: &(f64, f64, &Person), b: &(f64, f64, &Person)| {
             b.0.total_cmp(&a.0)
                 .then(a.1.total_cmp(&b.1))
-                .then(a.2.cmp(&b.2))
+                .then(a.2.id.cmp(&b.2.id))
         };
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit, order);
             scored.truncate(limit);
         }
         scored.sort_by(order);
-        Some(
-            scored
-                .into_iter()
-                .filter_map(|(_, _, id)| snapshot.people.get(&id).and_then(Person::candidate))
-                .collect(),
-        )
+        Some(scored.into_iter().map(|(_, _, p)| p.candidate()).collect())
     }
 }
 
 impl Person {
-    fn candidate(&self) -> Option<Candidate> {
-        Some(Candidate {
+    fn candidate(&self) -> Candidate {
+        Candidate {
             id: self.id,
-            home: self.home?,
-            skills: keys(self.skills, SKILLS),
-            interests: keys(self.interests, INTERESTS),
-            languages: keys(self.languages, LANGUAGES),
+            home: self.home,
+            skills: keys(self.masks.skills, SKILLS),
+            interests: keys(self.masks.interests, INTERESTS),
+            languages: keys(self.masks.languages, LANGUAGES),
             availability: Availability::from_bits(self.availability),
-            helped: self.helped,
-            no_shows: self.no_shows,
-            recently_asked: self.recently_asked,
-        })
+            helped: self.counts.helped,
+            no_shows: self.counts.no_shows,
+            recently_asked: self.counts.recently_asked,
+        }
     }
 }
 
 impl Snapshot {
-    fn apply(&mut self, people: Vec<Row>, tags: Vec<(i64, String, String)>, records: Vec<Record>) {
+    fn remove(&mut self, id: i64) -> Option<Person> {
+        let cell = self.cell_of.remove(&id)?;
+        let people = self.cells.get_mut(&cell)?;
+        let at = people.iter().position(|p| p.id == id)?;
+        Some(people.swap_remove(at))
+    }
+
+    fn apply(&mut self, people: Vec<Row>, masks: &HashMap<i64, Masks>, records: Vec<Record>) {
         for row in people {
             self.changed_at = self.changed_at.max(row.changed_at);
             self.max_id = self.max_id.max(row.id);
-            let home = match (row.home_lat, row.home_lng) {
-                (Some(lat), Some(lng)) => Some(Point { lat, lng }),
-                _ => None,
-            };
-            let cell = home.map_or(0, Point::index_cell);
-            let previous = self.people.get(&row.id).map(|p| p.cell);
-            if previous != Some(cell) {
-                if let Some(old) = previous.and_then(|c| self.cells.get_mut(&c)) {
-                    old.retain(|id| *id != row.id);
-                }
-                self.cells.entry(cell).or_default().push(row.id);
-            }
-            let person = self.people.entry(row.id).or_default();
-            person.id = row.id;
-            person.home = home;
-            person.cell = cell;
-            person.availability = row.availability;
-            person.visibility = match row.visibility.as_str() {
-                "neighbours" => 2,
-                "organisations" => 1,
-                _ => 0,
-            };
-            person.leaving = row.leaving != 0;
-            // Tags of a changed person are read again in full below.
-            person.skills = 0;
-            person.interests = 0;
-            person.languages = 0;
-        }
-        for (user, kind, value) in tags {
-            let Some(person) = self.people.get_mut(&user) else {
+            let counts = self.remove(row.id).map(|p| p.counts).unwrap_or_default();
+            let (Some(lat), Some(lng)) = (row.home_lat, row.home_lng) else {
                 continue;
             };
-            let key = [value];
-            match kind.as_str() {
-                "skill" => person.skills |= mask(&key, SKILLS),
-                "interest" => person.interests |= mask(&key, INTERESTS),
-                "language" => person.languages |= mask(&key, LANGUAGES),
-                _ => {}
-            }
+            let home = Point { lat, lng };
+            let cell = home.index_cell();
+            self.cell_of.insert(row.id, cell);
+            self.cells.entry(cell).or_default().push(Person {
+                id: row.id,
+                home,
+                masks: masks.get(&row.id).copied().unwrap_or_default(),
+                availability: row.availability,
+                visibility: u8::try_from(row.visibility).unwrap_or(0),
+                leaving: row.leaving != 0,
+                counts,
+            });
         }
         for record in records {
-            if let Some(person) = self.people.get_mut(&record.user_id) {
-                person.helped = record.helped;
-                person.no_shows = record.no_shows;
-                person.recently_asked = record.recently_asked;
+            let Some(cell) = self.cell_of.get(&record.user_id) else {
+                continue;
+            };
+            let person = self
+                .cells
+                .get_mut(cell)
+                .and_then(|people| people.iter_mut().find(|p| p.id == record.user_id));
+            if let Some(person) = person {
+                person.counts = Counts {
+                    helped: record.helped,
+                    no_shows: record.no_shows,
+                    recently_asked: record.recently_asked,
+                };
             }
         }
     }
 }
 
 async fn read_people(db: &Db, since: i64, since_id: i64) -> Result<Vec<Row>, StoreError> {
-    let rows = sqlx::query_as(
-        "SELECT id, home_lat, home_lng, availability, visibility, \
+    Ok(sqlx::query_as(
+        "SELECT id, home_lat, home_lng, availability, \
+         CASE visibility WHEN 'neighbours' THEN 2 WHEN 'organisations' THEN 1 ELSE 0 END AS visibility, \
          CASE WHEN deletion_requested_at IS NULL THEN 0 ELSE 1 END AS leaving, changed_at \
          FROM users WHERE changed_at >= $1 OR id > $2",
     )
     .bind(since)
     .bind(since_id)
     .fetch_all(&db.pool)
-    .await?;
-    Ok(rows)
+    .await?)
 }
 
-async fn read_tags(
+/// Tags as bit masks, for everyone (`None`) or for those changed since the
+/// marks; streamed, so millions of tags never sit in memory at once.
+async fn read_masks(
     db: &Db,
-    since: i64,
-    since_id: i64,
-) -> Result<Vec<(i64, String, String)>, StoreError> {
-    let rows = if since == i64::MIN {
-        sqlx::query_as("SELECT user_id, kind, value FROM user_tags WHERE free = 0")
-            .fetch_all(&db.pool)
-            .await?
-    } else {
-        sqlx::query_as(
+    changed: Option<(i64, i64)>,
+) -> Result<HashMap<i64, Masks>, StoreError> {
+    let mut masks: HashMap<i64, Masks> = HashMap::new();
+    let query = match changed {
+        None => sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT user_id, kind, value FROM user_tags WHERE free = 0",
+        ),
+        Some(_) => sqlx::query_as::<_, (i64, String, String)>(
             "SELECT t.user_id, t.kind, t.value FROM user_tags t JOIN users u ON u.id = t.user_id \
              WHERE t.free = 0 AND (u.changed_at >= $1 OR u.id > $2)",
-        )
-        .bind(since)
-        .bind(since_id)
-        .fetch_all(&db.pool)
-        .await?
+        ),
     };
-    Ok(rows)
+    let query = match changed {
+        Some((since, since_id)) => query.bind(since).bind(since_id),
+        None => query,
+    };
+    let mut rows = query.fetch(&db.pool);
+    while let Some((user, kind, value)) = rows.try_next().await? {
+        let entry = masks.entry(user).or_default();
+        let key = [value];
+        match kind.as_str() {
+            "skill" => entry.skills |= mask(&key, SKILLS),
+            "interest" => entry.interests |= mask(&key, INTERESTS),
+            "language" => entry.languages |= mask(&key, LANGUAGES),
+            _ => {}
+        }
+    }
+    Ok(masks)
 }
 
 async fn read_records(db: &Db, since: i64, asked_since: i64) -> Result<Vec<Record>, StoreError> {

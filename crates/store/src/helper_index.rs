@@ -163,6 +163,8 @@ impl HelperIndex {
         };
         // People first, then their tags: a person inserted in between has
         // an id above the mark and is read again next time, tags and all.
+        // Rows never changed since their insertion (`changed_at` 0) come
+        // through their id only.
         let people = read_people(db, since, since_id).await?;
         let masks = read_masks(db, full.then_some((since, since_id))).await?;
         let records = read_records(db, records_since, started - FAIRNESS_WINDOW_SECONDS).await?;
@@ -320,7 +322,7 @@ async fn read_people(db: &Db, since: i64, since_id: i64) -> Result<Vec<Row>, Sto
         "SELECT id, home_lat, home_lng, availability, \
          CASE visibility WHEN 'neighbours' THEN 2 WHEN 'organisations' THEN 1 ELSE 0 END AS visibility, \
          CASE WHEN deletion_requested_at IS NULL THEN 0 ELSE 1 END AS leaving, changed_at \
-         FROM users WHERE changed_at >= $1 OR id > $2",
+         FROM users WHERE (changed_at >= $1 AND changed_at > 0) OR id > $2",
     )
     .bind(since)
     .bind(since_id)
@@ -341,7 +343,7 @@ async fn read_masks(
         ),
         Some(_) => sqlx::query_as::<_, (i64, String, String)>(
             "SELECT t.user_id, t.kind, t.value FROM user_tags t JOIN users u ON u.id = t.user_id \
-             WHERE t.free = 0 AND (u.changed_at >= $1 OR u.id > $2)",
+             WHERE t.free = 0 AND ((u.changed_at >= $1 AND u.changed_at > 0) OR u.id > $2)",
         ),
     };
     let query = match changed {

@@ -29,6 +29,20 @@ struct Record {
 }
 
 impl Db {
+    /// Display names of several people at once (for lists of matches).
+    pub async fn display_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut c = Clauses::default();
+        let list = c.list(ids);
+        let sql = format!("SELECT id, display_name FROM users WHERE id IN ({list})");
+        let rows: Vec<(i64, String)> = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &c.args)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// People sharing an organisation with `owner_id` (for those who show
     /// themselves to their organisations only).
     pub async fn sharing_an_organisation(&self, owner_id: i64) -> Result<HashSet<i64>, StoreError> {

@@ -152,14 +152,18 @@ pub(crate) async fn describe(
     place: entraide_core::geo::Point,
     lang: Lang,
 ) -> Result<Vec<HelperMatch>, AppError> {
+    let ids: Vec<i64> = ranked.iter().map(|m| m.id).collect();
+    let names = state.db.display_names(&ids).await?;
     let mut out = Vec::with_capacity(ranked.len());
     for m in ranked {
-        let person = state.db.user(m.id).await?;
+        let Some(display_name) = names.get(&m.id).cloned() else {
+            continue;
+        };
         let shown = shown_position(m_home_cell(candidates, m.id)).unwrap_or(place);
         let distance_m = rounded_distance_m(place.distance_m(shown));
         out.push(HelperMatch {
             person_id: m.id,
-            display_name: person.display_name,
+            display_name,
             score: (m.score * 10.0).round() / 10.0,
             distance_m,
             reasons: reasons(lang, &m, distance_m),

@@ -175,6 +175,7 @@ mod tests {
             include_str!("orgs.rs"),
             include_str!("outbox.rs"),
             include_str!("profiles.rs"),
+            include_str!("search.rs"),
             include_str!("seed.rs"),
             include_str!("signup.rs"),
             include_str!("testing.rs"),

@@ -2,15 +2,16 @@
 //! expiring. Participations (who helps) live in [`crate::participations`].
 
 use entraide_core::exchange::{NewExchange, Place, Schedule, format_date};
-use entraide_core::geo::{Covering, Point};
+use entraide_core::geo::Point;
 use entraide_core::lifecycle::{ExchangeState, ExchangeStep, exchange_step, on_close};
 use entraide_core::text::terms;
 
 use crate::audit::NewAudit;
+pub use crate::search::{Search, Sort};
 use crate::{Db, Listing, Page, StoreError, now};
 
 /// Columns of [`Exchange`], qualified.
-const EXCHANGE_COLUMNS: &str = "e.id, e.kind, e.category, e.title, e.description, e.owner_id, \
+pub(crate) const EXCHANGE_COLUMNS: &str = "e.id, e.kind, e.category, e.title, e.description, e.owner_id, \
      o.display_name AS owner_name, e.posted_by, e.org_id, e.state, e.schedule, e.first_day, e.last_day, \
      e.time_from, e.time_to, e.slots, e.lat, e.lng, e.place_label, e.cell, e.helpers_wanted, e.urgency, \
      e.skills, e.languages, e.created_at, e.updated_at, \
@@ -83,90 +84,6 @@ pub struct Posting<'a> {
     pub posted_by: Option<i64>,
     pub org_id: Option<i64>,
 }
-
-/// How a search is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Distance,
-    Date,
-    Relevance,
-}
-
-/// What to look for. Every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub kind: Option<&'static str>,
-    pub near: Option<(Point, f64)>,
-    /// Search terms from [`entraide_core::text::query_terms`]; all must match.
-    pub terms: Vec<String>,
-    pub category: Option<&'static str>,
-    pub skill: Option<String>,
-    /// `Some(true)`: weekly only; `Some(false)`: one-off only.
-    pub recurring: Option<bool>,
-    /// Happening on or after this day (`YYYY-MM-DD`).
-    pub from_day: Option<String>,
-    /// Starting on or before this day.
-    pub to_day: Option<String>,
-    /// Open exchanges only (the default for browsing).
-    pub open_only: bool,
-    pub sort: Sort,
-}
-
-/// A value to bind, for queries whose shape depends on the filters.
-#[derive(Debug, Clone)]
-pub(crate) enum Arg {
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-/// Builds a WHERE clause with numbered placeholders.
-#[derive(Default)]
-pub(crate) struct Clauses {
-    pub parts: Vec<String>,
-    pub args: Vec<Arg>,
-}
-
-impl Clauses {
-    /// Adds an argument and returns its placeholder.
-    pub fn arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-
-    pub fn list(&mut self, values: &[i64]) -> String {
-        let marks: Vec<String> = values.iter().map(|v| self.arg(Arg::Int(*v))).collect();
-        marks.join(", ")
-    }
-
-    pub fn push(&mut self, part: String) {
-        self.parts.push(part);
-    }
-
-    pub fn where_sql(&self) -> String {
-        if self.parts.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.parts.join(" AND "))
-        }
-    }
-}
-
-macro_rules! bind_all {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for arg in $args {
-            query = match arg {
-                $crate::exchanges::Arg::Int(v) => query.bind(*v),
-                $crate::exchanges::Arg::Float(v) => query.bind(*v),
-                $crate::exchanges::Arg::Text(v) => query.bind(v.clone()),
-            };
-        }
-        query
-    }};
-}
-pub(crate) use bind_all;
 
 /// The search weight of a title word, against 1 for a description word.
 const TITLE_WEIGHT: i64 = 3;
@@ -269,96 +186,6 @@ impl Db {
             .bind(id)
             .fetch_one(&self.pool)
             .await?)
-    }
-
-    /// One page of needs or offers matching `search`. Distance is measured
-    /// on a plane scaled at the search point's latitude (exact to a few
-    /// metres at these radii), computed by the database so that both
-    /// backends sort identically; ties go to the newest.
-    pub async fn search_exchanges(
-        &self,
-        search: &Search,
-        page: Page,
-    ) -> Result<Listing<Exchange>, StoreError> {
-        let mut c = Clauses::default();
-        if search.open_only {
-            c.push("e.state = 'open'".to_owned());
-        }
-        if let Some(kind) = search.kind {
-            let p = c.arg(Arg::Text(kind.to_owned()));
-            c.push(format!("e.kind = {p}"));
-        }
-        if let Some(category) = search.category {
-            let p = c.arg(Arg::Text(category.to_owned()));
-            c.push(format!("e.category = {p}"));
-        }
-        if let Some(skill) = &search.skill {
-            let p = c.arg(Arg::Text(format!("% {skill} %")));
-            c.push(format!("e.skills LIKE {p}"));
-        }
-        match search.recurring {
-            Some(true) => c.push("e.schedule = 'weekly'".to_owned()),
-            Some(false) => c.push("e.schedule = 'once'".to_owned()),
-            None => {}
-        }
-        if let Some(day) = &search.from_day {
-            let p = c.arg(Arg::Text(day.clone()));
-            c.push(format!("(e.last_day IS NULL OR e.last_day >= {p})"));
-        }
-        if let Some(day) = &search.to_day {
-            let p = c.arg(Arg::Text(day.clone()));
-            c.push(format!("e.first_day <= {p}"));
-        }
-        let mut distance = "0.0".to_owned();
-        if let Some((point, radius)) = search.near {
-            let (column, cells) = match point.covering(radius) {
-                Covering::Areas(cells) => ("e.area", cells),
-                Covering::WideAreas(cells) => ("e.wide_area", cells),
-            };
-            let list = c.list(&cells);
-            c.push(format!("{column} IN ({list})"));
-            let lat = c.arg(Arg::Float(point.lat));
-            let lng = c.arg(Arg::Float(point.lng));
-            let scale = c.arg(Arg::Float(point.lng_scale()));
-            distance = format!(
-                "((e.lat - {lat}) * (e.lat - {lat}) + (e.lng - {lng}) * {scale} * (e.lng - {lng}) * {scale})"
-            );
-            let metres_per_degree = 111_195.0;
-            let limit = c.arg(Arg::Float((radius / metres_per_degree).powi(2)));
-            c.push(format!("{distance} <= {limit}"));
-        }
-        let mut relevance = "0".to_owned();
-        if !search.terms.is_empty() {
-            let marks: Vec<String> = search
-                .terms
-                .iter()
-                .map(|t| c.arg(Arg::Text(t.clone())))
-                .collect();
-            let marks = marks.join(", ");
-            let count = c.arg(Arg::Int(search.terms.len() as i64));
-            c.push(format!(
-                "e.id IN (SELECT exchange_id FROM exchange_terms WHERE term IN ({marks}) \
-                 GROUP BY exchange_id HAVING COUNT(*) = {count})"
-            ));
-            relevance = format!(
-                "(SELECT SUM(weight) FROM exchange_terms t WHERE t.exchange_id = e.id AND t.term IN ({marks}))"
-            );
-        }
-        let order = match search.sort {
-            Sort::Distance => format!("{distance}, e.id DESC"),
-            Sort::Date => "e.first_day, e.id DESC".to_owned(),
-            Sort::Relevance => format!("{relevance} DESC, {distance}, e.id DESC"),
-        };
-        let limit = c.arg(Arg::Int(page.limit()));
-        let offset = c.arg(Arg::Int(page.offset()));
-        let sql = format!(
-            "SELECT {EXCHANGE_COLUMNS} FROM exchanges e JOIN users o ON o.id = e.owner_id{} \
-             ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-            c.where_sql()
-        );
-        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        let rows = bind_all!(query, &c.args).fetch_all(&self.pool).await?;
-        Ok(Listing::cut(rows, page))
     }
 
     /// The needs and offers a person owns, newest first.

@@ -17,8 +17,10 @@ pub mod pairings;
 pub mod participations;
 pub mod profiles;
 pub mod programmes;
+pub mod search;
 pub mod seed;
 pub mod signup;
+mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

@@ -9,7 +9,7 @@ use entraide_core::geo::{Covering, Point};
 use entraide_core::matching::Candidate;
 use entraide_core::profile::Availability;
 
-use crate::exchanges::{Arg, Clauses, bind_all};
+use crate::sql::{Arg, Clauses, bind_all};
 use crate::{Db, StoreError};
 
 #[derive(sqlx::FromRow)]

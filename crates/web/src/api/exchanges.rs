@@ -14,8 +14,9 @@ use entraide_store::participations::Involvement;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::ApiJson;
+use crate::services::exchange_search::{self, SearchQuery};
 use crate::services::exchange_view::{self, ExchangeDetail};
-use crate::services::exchanges::{self, ExchangeBody, ExchangeCard, SearchQuery};
+use crate::services::exchanges::{self, ExchangeBody, ExchangeCard};
 use crate::services::matching::{self, HelperMatch, NeedMatch};
 use crate::state::AppState;
 
@@ -35,7 +36,7 @@ pub async fn search(
     me: SignedIn,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<ExchangePage>, AppError> {
-    let listing = exchanges::search(&state, &me.user, &query, 20).await?;
+    let listing = exchange_search::search(&state, &me.user, &query, 20).await?;
     Ok(Json(ExchangePage {
         items: listing
             .rows

@@ -18,8 +18,9 @@ use super::see_other;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::{FormData, FormView, refuse};
+use crate::services::exchange_search::{self, SearchQuery};
 use crate::services::exchange_view::{self, ExchangeDetail};
-use crate::services::exchanges::{self, ExchangeBody, ExchangeCard, SearchQuery};
+use crate::services::exchanges::{self, ExchangeBody, ExchangeCard};
 use crate::services::matching::{self, HelperMatch, NeedMatch};
 use crate::state::AppState;
 
@@ -116,7 +117,7 @@ pub async fn list(
     let page = query.page.unwrap_or(1);
     let base = Base::new(&me.ctx, "exchanges-title");
     let has_home = me.user.home_lat.is_some();
-    match exchanges::search(&state, &me.user, &query, 20).await {
+    match exchange_search::search(&state, &me.user, &query, 20).await {
         Ok(listing) => ListPage {
             base,
             form: search_form(&query),

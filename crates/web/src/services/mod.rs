@@ -2,6 +2,7 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod exchange_search;
 pub mod exchange_view;
 pub mod exchanges;
 pub mod matching;

@@ -1,6 +1,7 @@
 //! "The 20 best helpers for a need within 3 km" the way the server answers
 //! it (docs/benchmarks.md): the in-memory helper index preselects 40
-//! people, the database gives their exact data, the core ranks them. Runs
+//! people, the database confirms who is still visible, the core ranks
+//! them. Runs
 //! on a database that `matching_bench` filled; prints the index's load time
 //! and size, the percentiles, and the peak resident memory.
 
@@ -11,7 +12,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use entraide_core::matching::{Wanted, rank};
 use entraide_core::profile::Availability;
-use entraide_store::helper_index::{Asked, FAIRNESS_WINDOW_SECONDS, HelperIndex};
+use entraide_store::helper_index::{Asked, HelperIndex};
 use entraide_store::{Db, StoreError};
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
@@ -94,7 +95,6 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let mut rng = StdRng::seed_from_u64(args.seed.wrapping_add(1));
-    let since = entraide_store::now() - FAIRNESS_WINDOW_SECONDS;
     let (mut total, mut memory) = (Vec::new(), Vec::new());
     let mut returned = 0usize;
     let mut done = 0usize;
@@ -118,14 +118,14 @@ async fn main() -> anyhow::Result<()> {
             slots,
         );
         let t1 = Instant::now();
-        let chosen: Vec<i64> = index
+        let mut chosen = index
             .best(&asked, need.owner_id, &shares, &[], PRESELECT)
-            .unwrap_or_default()
-            .iter()
-            .map(|c| c.id)
-            .collect();
+            .unwrap_or_default();
         let t2 = Instant::now();
-        let exact = db.candidates_by_id(&chosen, need.owner_id, since).await?;
+        let ids: Vec<i64> = chosen.iter().map(|c| c.id).collect();
+        let visible = db.still_visible(&ids, need.owner_id).await?;
+        chosen.retain(|c| visible.contains(&c.id));
+        let exact = chosen;
         let wanted = Wanted {
             place: need.point(),
             radius_m: RADIUS_M,

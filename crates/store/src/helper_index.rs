@@ -322,7 +322,8 @@ async fn read_people(db: &Db, since: i64, since_id: i64) -> Result<Vec<Row>, Sto
         "SELECT id, home_lat, home_lng, availability, \
          CASE visibility WHEN 'neighbours' THEN 2 WHEN 'organisations' THEN 1 ELSE 0 END AS visibility, \
          CASE WHEN deletion_requested_at IS NULL THEN 0 ELSE 1 END AS leaving, changed_at \
-         FROM users WHERE (changed_at >= $1 AND changed_at > 0) OR id > $2",
+         FROM users WHERE id IN (SELECT id FROM users WHERE changed_at >= $1 AND changed_at > 0 \
+         UNION SELECT id FROM users WHERE id > $2)",
     )
     .bind(since)
     .bind(since_id)
@@ -342,8 +343,9 @@ async fn read_masks(
             "SELECT user_id, kind, value FROM user_tags WHERE free = 0",
         ),
         Some(_) => sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT t.user_id, t.kind, t.value FROM user_tags t JOIN users u ON u.id = t.user_id \
-             WHERE t.free = 0 AND ((u.changed_at >= $1 AND u.changed_at > 0) OR u.id > $2)",
+            "SELECT user_id, kind, value FROM user_tags WHERE free = 0 AND user_id IN \
+             (SELECT id FROM users WHERE changed_at >= $1 AND changed_at > 0 \
+              UNION SELECT id FROM users WHERE id > $2)",
         ),
     };
     let query = match changed {

@@ -12,6 +12,12 @@ use entraide_core::profile::Availability;
 use crate::sql::{Arg, Clauses, bind_all};
 use crate::{Db, StoreError};
 
+/// Who may be proposed to an owner; `{owner}` stands for the owner's
+/// placeholder.
+const VISIBLE_TO_OWNER: &str = "(u.visibility = 'neighbours' OR (u.visibility = 'organisations' \
+     AND EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs ON theirs.org_id = mine.org_id \
+     WHERE mine.user_id = {owner} AND theirs.user_id = u.id)))";
+
 #[derive(sqlx::FromRow)]
 struct Person {
     id: i64,
@@ -95,6 +101,31 @@ impl Db {
             .await
     }
 
+    /// The people among `ids` still visible to `owner_id` now (visibility,
+    /// shared organisations, not being erased): one query, the check that
+    /// stands between the in-memory index and a list of names.
+    pub async fn still_visible(
+        &self,
+        ids: &[i64],
+        owner_id: i64,
+    ) -> Result<HashSet<i64>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut c = Clauses::default();
+        let list = c.list(ids);
+        let owner = c.arg(Arg::Int(owner_id));
+        let sql = format!(
+            "SELECT u.id FROM users u WHERE u.id IN ({list}) AND u.id <> {owner} \
+             AND u.deletion_requested_at IS NULL AND {VISIBLE_TO_OWNER}"
+        );
+        let sql = sql.replace("{owner}", &owner);
+        let found: Vec<i64> = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), &c.args)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(found.into_iter().collect())
+    }
+
     /// Candidates matching `filter` (a condition on `u`, whose arguments are
     /// already in `c`), visible to the owner, with tags and records.
     async fn candidates_where(
@@ -108,11 +139,9 @@ impl Db {
         let people_sql = format!(
             "SELECT u.id, u.home_lat, u.home_lng, u.availability FROM users u \
              WHERE {in_area} AND u.id <> {owner} AND u.home_lat IS NOT NULL AND u.home_lng IS NOT NULL \
-             AND u.deletion_requested_at IS NULL AND (u.visibility = 'neighbours' OR \
-             (u.visibility = 'organisations' AND EXISTS (SELECT 1 FROM memberships mine \
-             JOIN memberships theirs ON theirs.org_id = mine.org_id \
-             WHERE mine.user_id = {owner} AND theirs.user_id = u.id)))"
+             AND u.deletion_requested_at IS NULL AND {VISIBLE_TO_OWNER}"
         );
+        let people_sql = people_sql.replace("{owner}", &owner);
         let people: Vec<Person> =
             bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(people_sql)), &c.args)
                 .fetch_all(&self.pool)

@@ -121,17 +121,14 @@ pub async fn helpers(
             wanted.slots,
         );
         let shares = state.db.sharing_an_organisation(exchange.owner_id).await?;
-        let ids: Vec<i64> = state
+        let mut chosen = state
             .helpers
             .best(&asked, exchange.owner_id, &shares, &taking_part, PRESELECT)
-            .unwrap_or_default()
-            .iter()
-            .map(|c| c.id)
-            .collect();
-        state
-            .db
-            .candidates_by_id(&ids, exchange.owner_id, since)
-            .await?
+            .unwrap_or_default();
+        let ids: Vec<i64> = chosen.iter().map(|c| c.id).collect();
+        let visible = state.db.still_visible(&ids, exchange.owner_id).await?;
+        chosen.retain(|c| visible.contains(&c.id));
+        chosen
     } else {
         state
             .db

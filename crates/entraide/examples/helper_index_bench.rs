@@ -144,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
         done += 1;
     }
     println!(
-        "helpers (index + exact re-read + ranking): {}",
+        "helpers (index + visibility check + ranking): {}",
         stats(total)
     );
     println!("  index preselection alone: {}", stats(memory));

@@ -166,7 +166,7 @@ impl HelperIndex {
         // Rows never changed since their insertion (`changed_at` 0) come
         // through their id only.
         let people = read_people(db, since, since_id).await?;
-        let masks = read_masks(db, full.then_some((since, since_id))).await?;
+        let masks = read_masks(db, (!full).then_some((since, since_id))).await?;
         let records = read_records(db, records_since, started - FAIRNESS_WINDOW_SECONDS).await?;
         let count = people.len();
         let mut guard = self

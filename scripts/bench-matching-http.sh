@@ -58,6 +58,11 @@ end
 EOF
 curl -fs -o /dev/null -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$PORT/api/v1/exchanges/${ids%%,*}/helpers" || { echo "the helpers endpoint refused" >&2; exit 1; }
-wrk -t2 -c16 -d"$DURATION" --latency -s "$WORK/helpers.lua" -H "Authorization: Bearer $token" \
-  "http://127.0.0.1:$PORT" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|Socket errors'
+# One client gives the latency of a request alone; sixteen, the throughput.
+for clients in 1 16; do
+  echo "wrk -c$clients:"
+  wrk -t"$(( clients > 1 ? 2 : 1 ))" -c"$clients" -d"$DURATION" --latency -s "$WORK/helpers.lua" \
+    -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT" |
+    grep -E 'Requests/sec| 50%| 99%|Non-2xx|Socket errors'
+done
 echo "server resident memory after the run: $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB (peak $(awk '/VmHWM/ {print $2}' "/proc/$pid/status") kB)"

@@ -23,7 +23,7 @@ use crate::{Backend, Db, StoreError, now};
 /// still saving most round trips.
 const VALUES_PER_STATEMENT: usize = 600;
 /// Members or exchanges per transaction: large enough that commits cost
-/// little, small enough that the SQLite WAL stays a few hundred MB.
+/// little, small enough that the SQLite WAL stays at tens of MB.
 const ROWS_PER_COMMIT: usize = 20_000;
 
 const PARIS: Point = Point {
@@ -113,7 +113,7 @@ fn normal(rng: &mut StdRng) -> f64 {
 /// A home drawn with the region's density: 17 % in Paris (about 105 km²),
 /// 38 % in the inner suburbs, the rest in the outer ring, half of it around
 /// its towns and half spread out, thinning with distance, to 40 km.
-pub fn region_point(rng: &mut StdRng) -> Point {
+fn region_point(rng: &mut StdRng) -> Point {
     let share: f64 = rng.r#gen();
     let angle = rng.gen_range(0.0..std::f64::consts::TAU);
     if share < 0.17 {

@@ -26,7 +26,9 @@ pub enum Action {
     EditOrganisation,
     /// Export or import the members as CSV.
     ExportImportMembers,
-    /// Register a person without email (login + PIN) and unlock their PIN.
+    /// Register a person without email (login + PIN) and unlock their PIN
+    /// (social workers, and coordinators who register the elderly people
+    /// their visitors see).
     AccompanyPeople,
     /// Act for a person the organisation accompanies (post a need, answer
     /// for them); every act is logged for that person.
@@ -70,7 +72,7 @@ pub fn allows(actor: Actor, action: Action) -> bool {
         Action::ManageRoles | Action::EditOrganisation | Action::ExportImportMembers => {
             role == Admin
         }
-        Action::AccompanyPeople => matches!(role, SocialWorker | Admin),
+        Action::AccompanyPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::ActForPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::CoordinateVisits => matches!(role, Coordinator | Admin),
         Action::AdministerPlatform => false,
@@ -96,6 +98,7 @@ mod tests {
                     ViewMembers,
                     ViewContacts,
                     InviteMembers,
+                    AccompanyPeople,
                     ActForPeople,
                     CoordinateVisits,
                 ],

@@ -96,7 +96,7 @@ async fn role_by_route_matrix() {
                 "POST",
                 format!("/api/v1/orgs/{org}/people"),
                 Some(json!({"display_name": "Momo"})),
-                &["social_worker", "admin", "platform"],
+                &["coordinator", "social_worker", "admin", "platform"],
             ),
             (
                 "GET",
@@ -122,7 +122,7 @@ async fn role_by_route_matrix() {
                 "GET",
                 format!("/orgs/{org}/register"),
                 None,
-                &["social_worker", "admin", "platform"],
+                &["coordinator", "social_worker", "admin", "platform"],
             ),
             (
                 "GET",

@@ -110,7 +110,8 @@ impl Db {
             Backend::Sqlite => SQLITE.run(&self.pool).await?,
             Backend::Postgres => POSTGRES.run(&self.pool).await?,
         }
-        self.backfill_home_areas().await
+        self.backfill_home_areas().await?;
+        self.backfill_fine_areas().await
     }
 
     /// True when the database answers a trivial query.

@@ -118,9 +118,9 @@ impl Db {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exchanges (kind, category, title, description, owner_id, posted_by, org_id, state, \
              schedule, first_day, last_day, time_from, time_to, slots, lat, lng, place_label, cell, area, \
-             wide_area, helpers_wanted, urgency, skills, languages, created_at, updated_at) VALUES \
+             wide_area, fine_area, helpers_wanted, urgency, skills, languages, created_at, updated_at) VALUES \
              ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-             $20, $21, $22, $23, $24, $24) RETURNING id",
+             $20, $21, $22, $23, $24, $25, $25) RETURNING id",
         )
         .bind(e.kind.key())
         .bind(e.category)
@@ -144,6 +144,7 @@ impl Db {
         .bind(point.cell())
         .bind(point.area())
         .bind(point.wide_area())
+        .bind(point.index_cell() as i64)
         .bind(e.helpers_wanted)
         .bind(e.urgency.key())
         .bind(spaced(&e.skills))
@@ -176,6 +177,32 @@ impl Db {
         }
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Fills the fine cell of needs and offers posted before it existed (run
+    /// after the migrations; a no-op once done).
+    pub(crate) async fn backfill_fine_areas(&self) -> Result<(), StoreError> {
+        let missing: Vec<(i64, f64, f64)> =
+            sqlx::query_as("SELECT id, lat, lng FROM exchanges WHERE fine_area IS NULL")
+                .fetch_all(&self.pool)
+                .await?;
+        for chunk in missing.chunks(5000) {
+            let mut tx = self.pool.begin().await?;
+            for (id, lat, lng) in chunk {
+                let cell = Point {
+                    lat: *lat,
+                    lng: *lng,
+                }
+                .index_cell() as i64;
+                sqlx::query("UPDATE exchanges SET fine_area = $1 WHERE id = $2")
+                    .bind(cell)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     pub async fn exchange(&self, id: i64) -> Result<Exchange, StoreError> {

@@ -299,6 +299,7 @@ fn posted(
         .bind(place.cell())
         .bind(place.area())
         .bind(place.wide_area())
+        .bind(place.index_cell() as i64)
         .bind(rng.gen_range(1..=3i64))
         .bind(["low", "normal", "normal", "normal", "urgent"][rng.gen_range(0..5)])
         .bind(spaced(&skills))
@@ -375,8 +376,8 @@ impl Db {
         const EXCHANGES: Table = (
             "INTO exchanges (id, kind, category, title, description, owner_id, schedule, \
              first_day, last_day, time_from, time_to, slots, lat, lng, cell, area, wide_area, \
-             helpers_wanted, urgency, skills, languages, state, created_at, updated_at)",
-            21,
+             fine_area, helpers_wanted, urgency, skills, languages, state, created_at, updated_at)",
+            22,
             ", 'open', $1, $1",
         );
         const TERMS: Table = ("INTO exchange_terms (exchange_id, term, weight)", 3, "");

@@ -79,8 +79,17 @@ impl Db {
         }
         let mut distance = "0.0".to_owned();
         if let Some((point, radius)) = search.near {
+            // Within a few kilometres, the finer cells read about a third
+            // of what the area cells would.
             let (column, cells) = match point.covering(radius) {
-                Covering::Areas(cells) => ("e.area", cells),
+                Covering::Areas(_) => {
+                    let fine: Vec<i64> = point
+                        .index_covering(radius)
+                        .into_iter()
+                        .map(|c| c as i64)
+                        .collect();
+                    ("e.fine_area", fine)
+                }
                 Covering::WideAreas(cells) => ("e.wide_area", cells),
             };
             let list = c.list(&cells);

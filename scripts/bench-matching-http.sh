@@ -65,4 +65,20 @@ for clients in 1 16; do
     -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT" |
     grep -E 'Requests/sec| 50%| 99%|Non-2xx|Socket errors'
 done
+# "Needs near me, filtered, first page": from a home at the centre of
+# Paris (the densest place), one category after another.
+curl -fs -o /dev/null -X PUT -H 'content-type: application/json' -H "Authorization: Bearer $token" \
+  -d '{"lat":"48.8566","lng":"2.3522"}' "http://127.0.0.1:$PORT/api/v1/me/location"
+cat >"$WORK/search.lua" <<'EOF2'
+local categories = {"small-jobs", "childcare", "tutoring", "workshops", "errands", "paperwork",
+  "visits", "transport", "moving", "gardening", "cooking", "translation", "other"}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/exchanges?kind=need&radius=3000&category=" .. categories[(n % #categories) + 1])
+end
+EOF2
+echo "needs near me, wrk -c1:"
+wrk -t1 -c1 -d"$DURATION" --latency -s "$WORK/search.lua" -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$PORT" | grep -E 'Requests/sec| 50%| 99%|Non-2xx|Socket errors'
 echo "server resident memory after the run: $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB (peak $(awk '/VmHWM/ {print $2}' "/proc/$pid/status") kB)"

@@ -136,7 +136,12 @@ pub async fn detail(
         manages,
         acting_for: standing == Standing::ActingFor,
         place: if manages {
-            let owner = state.db.user(exchange.owner_id).await?;
+            // The owner's home: the viewer's own when they are the owner.
+            let owner = if standing == Standing::Owner {
+                viewer.clone()
+            } else {
+                state.db.user(exchange.owner_id).await?
+            };
             Some(ExactPlace {
                 label: exchange.place_label.clone(),
                 at_home: owner.home_lat == Some(exchange.lat)

@@ -33,6 +33,8 @@ pub enum Invalid {
     /// A box that must be ticked (a charter, a consent) was not.
     #[error("not ticked")]
     Unchecked,
+    #[error("not a valid phone number")]
+    Phone,
 }
 
 impl Invalid {
@@ -53,6 +55,7 @@ impl Invalid {
             Self::Range => "range",
             Self::Past => "past",
             Self::Unchecked => "unchecked",
+            Self::Phone => "phone",
         }
     }
 }

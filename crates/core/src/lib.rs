@@ -10,6 +10,7 @@ pub mod geo;
 pub mod lifecycle;
 pub mod matching;
 pub mod names;
+pub mod notify;
 pub mod profile;
 pub mod role;
 pub mod text;

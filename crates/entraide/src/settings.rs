@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use entraide_web::sms::SmsConfig;
 use entraide_web::{SmtpConfig, SmtpSecurity, WebConfig};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -22,6 +23,16 @@ pub struct FileSettings {
     pub deletion_grace_days: Option<i64>,
     pub trusted_proxies: Option<Vec<String>>,
     pub smtp: Option<FileSmtp>,
+    pub sms: Option<FileSms>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSms {
+    pub url: Option<String>,
+    pub account_sid: Option<String>,
+    pub auth_token: Option<SecretString>,
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,6 +145,7 @@ impl Settings {
             })
             .collect::<Result<Vec<std::net::IpAddr>, String>>()?;
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
+        let sms = sms_settings(from_file.sms.unwrap_or_default(), &get)?;
         Ok(Self {
             database_url,
             database_pool,
@@ -142,6 +154,7 @@ impl Settings {
                 base_url,
                 data_dir,
                 smtp,
+                sms,
                 geocoder_url,
                 deletion_grace_days: grace.max(0),
                 trusted_proxies,
@@ -185,6 +198,35 @@ fn smtp_settings(
         password: get("SMTP_PASSWORD")
             .map(SecretString::from)
             .or(file.password),
+        from,
+    }))
+}
+
+/// Text messages are on when an account id is given; the provider's
+/// address defaults to Twilio's.
+fn sms_settings(
+    file: FileSms,
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SmsConfig>, String> {
+    let Some(account_sid) = get("SMS_ACCOUNT_SID").or(file.account_sid) else {
+        return Ok(None);
+    };
+    let url = get("SMS_URL")
+        .or(file.url)
+        .unwrap_or_else(|| "https://api.twilio.com".to_owned());
+    let url = url::Url::parse(&url)
+        .map_err(|e| format!("ENTRAIDE_SMS_URL is not a valid address: {e}"))?;
+    let auth_token = get("SMS_AUTH_TOKEN")
+        .map(SecretString::from)
+        .or(file.auth_token)
+        .ok_or("ENTRAIDE_SMS_AUTH_TOKEN is required with ENTRAIDE_SMS_ACCOUNT_SID")?;
+    let from = get("SMS_FROM")
+        .or(file.from)
+        .ok_or("ENTRAIDE_SMS_FROM (a sending number or messaging service) is required with ENTRAIDE_SMS_ACCOUNT_SID")?;
+    Ok(Some(SmsConfig {
+        url,
+        account_sid,
+        auth_token,
         from,
     }))
 }

@@ -25,6 +25,18 @@ pub struct Db {
     backend: Backend,
     /// Who is signed in, kept in memory on SQLite only (see [`crate::cache`]).
     pub(crate) cache: Option<Arc<Cache>>,
+    /// PostgreSQL only: where [`crate::live`] opens its listening connection.
+    pub(crate) listen_url: Option<Redacted>,
+}
+
+/// A database URL kept out of logs and debug output (it holds a password).
+#[derive(Clone)]
+pub(crate) struct Redacted(pub Arc<str>);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -88,10 +100,12 @@ impl Db {
             .await
             .map_err(|e| StoreError::Unreachable(first_line(&e.to_string())))?;
         let cache = (backend == Backend::Sqlite).then(Arc::default);
+        let listen_url = (backend == Backend::Postgres).then(|| Redacted(url.as_str().into()));
         Ok(Self {
             pool,
             backend,
             cache,
+            listen_url,
         })
     }
 

@@ -20,6 +20,9 @@ pub enum StoreError {
     Unreachable(String),
     #[error("migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A job's payload could not be written or read back.
+    #[error("job payload: {0}")]
+    Payload(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }

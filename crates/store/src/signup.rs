@@ -1,7 +1,7 @@
 //! Creating an account by sign-up: the person, their verification link, the
 //! email carrying it and the audit entry are written together or not at all.
 
-use crate::outbox::NewEmail;
+use crate::jobs::{Email, NewJob};
 use crate::tokens::EmailPurpose;
 use crate::{Db, StoreError, now};
 
@@ -13,7 +13,7 @@ pub struct SignUp<'a> {
     pub locale: &'a str,
     /// Digest of the verification link's secret.
     pub verify_digest: &'a str,
-    pub mail: &'a NewEmail,
+    pub mail: &'a Email,
 }
 
 impl Db {
@@ -39,17 +39,7 @@ impl Db {
             .bind(at + EmailPurpose::Verify.lifetime_seconds())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO outbox_emails (to_address, subject, body_text, body_html, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $5)",
-        )
-        .bind(&new.mail.to)
-        .bind(&new.mail.subject)
-        .bind(&new.mail.text)
-        .bind(&new.mail.html)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        crate::jobs::enqueue_in(&mut tx, &NewJob::now("email", new.mail)?).await?;
         sqlx::query("INSERT INTO audit_log (at, event, actor_id, detail) VALUES ($1, 'account-created', $2, '')")
             .bind(at)
             .bind(id)

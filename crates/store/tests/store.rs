@@ -244,7 +244,7 @@ async fn profiles_keep_tags_and_an_exact_private_home() -> TestResult {
 }
 
 #[tokio::test]
-async fn audit_outbox_admin_and_deletion() -> TestResult {
+async fn audit_admin_and_deletion() -> TestResult {
     for db in backends().await? {
         let id = person(&db, "x@example.fr").await?;
         db.audit(entraide_store::audit::NewAudit {
@@ -264,23 +264,6 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
             db.audit_entries(Page::new(1, 10)).await?.rows[0].event,
             "pin-unlocked"
         );
-
-        db.enqueue_email("x@example.fr", "Hi", "text", "<p>html</p>")
-            .await?;
-        let claimed = db.claim_emails(10).await?;
-        assert_eq!(claimed.len(), 1);
-        assert!(
-            db.claim_emails(10).await?.is_empty(),
-            "claimed messages are not claimed twice"
-        );
-        db.mark_email_failed(claimed[0].id, claimed[0].attempts, "down")
-            .await?;
-        assert!(
-            db.claim_emails(10).await?.is_empty(),
-            "retries wait for their backoff"
-        );
-        db.mark_email_sent(claimed[0].id).await?;
-        assert_eq!(db.pending_email_count().await?, 0);
 
         assert_eq!(db.people("X@EX", Page::new(1, 10)).await?.rows.len(), 1);
         assert_eq!(db.count_people().await?, 1);
@@ -311,11 +294,12 @@ async fn audit_outbox_admin_and_deletion() -> TestResult {
 #[tokio::test]
 async fn sign_up_writes_account_link_and_mail_together() -> TestResult {
     for db in backends().await? {
-        let mail = entraide_store::outbox::NewEmail {
+        let mail = entraide_store::jobs::Email {
             to: "new@example.fr".into(),
             subject: "Confirm".into(),
             text: "link".into(),
             html: "<p>link</p>".into(),
+            unsubscribe: None,
         };
         let sign_up = |digest: &'static str| entraide_store::signup::SignUp {
             email: "new@example.fr",
@@ -331,7 +315,7 @@ async fn sign_up_writes_account_link_and_mail_together() -> TestResult {
             Err(StoreError::Conflict)
         ));
         assert_eq!(
-            db.pending_email_count().await?,
+            db.job_counts().await?.queued,
             1,
             "the refused sign-up queued nothing"
         );

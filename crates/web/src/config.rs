@@ -14,6 +14,8 @@ pub struct WebConfig {
     pub data_dir: PathBuf,
     /// Outgoing mail; `None` keeps messages in the outbox until configured.
     pub smtp: Option<SmtpConfig>,
+    /// Text messages; `None` leaves notifications by SMS in the centre only.
+    pub sms: Option<crate::sms::SmsConfig>,
     /// Address search service (BAN API shape); `None` leaves the manual pin only.
     pub geocoder_url: Option<Url>,
     /// Days between a deletion request and the erasure of the account.

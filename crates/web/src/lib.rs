@@ -8,12 +8,15 @@ pub mod error;
 pub mod forms;
 pub mod geocode;
 pub mod i18n;
+pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod middleware;
 pub mod ops;
 pub mod pages;
 pub mod ratelimit;
 pub mod services;
+pub mod sms;
 pub mod state;
 pub mod stats;
 
@@ -60,21 +63,23 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Starts the background work of one node: mail delivery (when SMTP is
-/// configured) and the hourly clean-up (expired sessions, erased accounts,
+/// Starts the background work of one node: the job worker (mail, SMS,
+/// notifications, digests, reminders), live updates from other nodes, the
+/// scheduler and the hourly clean-up (expired sessions, erased accounts,
 /// idle rate-limit keys, needs and offers whose last day has passed).
 pub fn spawn_background(state: &AppState) {
-    match &state.config.smtp {
-        Some(smtp) => match mail::MailWorker::new(smtp) {
-            Ok(worker) => {
-                tokio::spawn(worker.run(state.db.clone(), state.outbox.clone()));
+    tokio::spawn(jobs::Worker::new(state).run());
+    live::spawn_listener(state);
+    let ticking = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if let Err(error) = services::schedule::tick(&ticking).await {
+                tracing::error!(%error, "could not queue the scheduled runs");
             }
-            Err(error) => {
-                tracing::error!(%error, "mail is not configured correctly; emails wait in the outbox")
-            }
-        },
-        None => tracing::warn!("no SMTP server configured: emails wait in the outbox until one is"),
-    }
+        }
+    });
     let index = state.clone();
     tokio::spawn(async move {
         // Loads everyone first, then catches up with what changed.
@@ -102,6 +107,10 @@ pub fn spawn_background(state: &AppState) {
             state.limits.shrink();
             if let Err(error) = state.db.delete_expired_sessions().await {
                 tracing::error!(%error, "could not delete expired sessions");
+            }
+            let week_ago = entraide_store::now() - 7 * 24 * 3600;
+            if let Err(error) = state.db.delete_done_jobs(week_ago).await {
+                tracing::error!(%error, "could not forget finished jobs");
             }
             match services::privacy::purge(&state).await {
                 Ok(0) => {}

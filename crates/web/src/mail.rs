@@ -1,15 +1,14 @@
-//! Email: messages are queued in the outbox table in the request that causes
-//! them, then delivered over SMTP by a background worker that retries.
+//! Email: messages are queued as jobs in the request that causes them, then
+//! sent over SMTP by the job worker ([`crate::jobs`]), which retries.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use entraide_store::Db;
+use entraide_store::jobs::{Email, NewJob};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use secrecy::ExposeSecret as _;
-use tokio::sync::Notify;
 
 use crate::config::{SmtpConfig, SmtpSecurity};
 use crate::error::AppError;
@@ -25,54 +24,90 @@ pub async fn send_link(
     link: &str,
 ) -> Result<(), AppError> {
     let mail = compose_link(lang, to, kind, link);
-    state
-        .db
-        .enqueue_email(&mail.to, &mail.subject, &mail.text, &mail.html)
-        .await?;
-    state.outbox.notify_one();
+    state.db.enqueue(&NewJob::now("email", &mail)?).await?;
+    state.wake_jobs.notify_one();
     Ok(())
 }
 
 /// A translated email made of a subject, an intro sentence and a link.
-pub fn compose_link(
-    lang: Lang,
-    to: &str,
-    kind: &str,
-    link: &str,
-) -> entraide_store::outbox::NewEmail {
+pub fn compose_link(lang: Lang, to: &str, kind: &str, link: &str) -> Email {
     let subject = lang.t(&format!("mail-{kind}-subject"));
     let intro = lang.t(&format!("mail-{kind}-body"));
     let ignore = lang.t("mail-ignore");
     let text = format!("{intro}\n\n{link}\n\n{ignore}\n");
-    let html = format!(
-        "<!doctype html><html lang=\"{code}\"><body><p>{intro}</p><p><a href=\"{href}\">{href}</a></p><p>{ignore}</p></body></html>",
-        code = lang.code(),
-        intro = escape(&intro),
-        href = escape(link),
-        ignore = escape(&ignore),
+    let html = html_page(
+        lang,
+        &format!(
+            "<p>{intro}</p><p><a href=\"{href}\">{href}</a></p><p>{ignore}</p>",
+            intro = escape(&intro),
+            href = escape(link),
+            ignore = escape(&ignore),
+        ),
     );
-    entraide_store::outbox::NewEmail {
+    Email {
         to: to.to_owned(),
         subject,
         text,
         html,
+        unsubscribe: None,
     }
 }
 
-fn escape(text: &str) -> String {
+/// A minimal HTML document around `body`, in `lang`.
+pub fn html_page(lang: Lang, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">{body}</body></html>",
+        code = lang.code(),
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-/// Delivers queued mail until the process stops.
-pub struct MailWorker {
+/// `List-Unsubscribe`, so mail programs offer a one-click unsubscribe.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post` (RFC 8058): the link works with a plain POST.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+/// An SMTP connection pool and the sender's address.
+pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
 }
 
-impl MailWorker {
+impl Mailer {
     pub fn new(config: &SmtpConfig) -> Result<Self, String> {
         let builder = match config.security {
             SmtpSecurity::None => {
@@ -104,43 +139,22 @@ impl MailWorker {
         })
     }
 
-    /// Runs forever: sends what is due, then sleeps until woken or for a few seconds.
-    pub async fn run(self, db: Db, wake: Arc<Notify>) {
-        loop {
-            match db.claim_emails(20).await {
-                Ok(batch) => {
-                    for email in batch {
-                        let outcome = self.send(&email).await;
-                        let settled = match outcome {
-                            Ok(()) => db.mark_email_sent(email.id).await,
-                            Err(error) => {
-                                tracing::warn!(id = email.id, %error, "email delivery failed, will retry");
-                                db.mark_email_failed(email.id, email.attempts, &error).await
-                            }
-                        };
-                        if let Err(error) = settled {
-                            tracing::error!(%error, "could not record an email's delivery");
-                        }
-                    }
-                }
-                Err(error) => tracing::error!(%error, "could not read the outbox"),
-            }
-            let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
-        }
-    }
-
-    async fn send(&self, email: &entraide_store::outbox::OutgoingEmail) -> Result<(), String> {
-        let to = email
-            .to_address
-            .parse::<Mailbox>()
-            .map_err(|e| e.to_string())?;
-        let message = Message::builder()
+    /// Sends one message; the error is a sentence for the job's log.
+    pub async fn send(&self, email: &Email) -> Result<(), String> {
+        let to = email.to.parse::<Mailbox>().map_err(|e| e.to_string())?;
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&email.subject)
+            .subject(&email.subject);
+        if let Some(link) = &email.unsubscribe {
+            message = message
+                .header(ListUnsubscribe(link.clone()))
+                .header(ListUnsubscribePost);
+        }
+        let message = message
             .multipart(MultiPart::alternative_plain_html(
-                email.body_text.clone(),
-                email.body_html.clone(),
+                email.text.clone(),
+                email.html.clone(),
             ))
             .map_err(|e| e.to_string())?;
         self.transport

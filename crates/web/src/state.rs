@@ -22,8 +22,10 @@ pub struct Services {
     pub geocoder: Geocoder,
     pub limits: Arc<RateLimits>,
     pub metrics: PrometheusHandle,
-    /// Wakes the mail worker as soon as a message is queued.
-    pub outbox: Arc<Notify>,
+    /// Wakes the job worker as soon as a job is queued.
+    pub wake_jobs: Arc<Notify>,
+    /// Open event streams of this node.
+    pub live: Arc<crate::live::Live>,
     pub home_counts: Arc<crate::stats::HomeCounts>,
     /// Who could help, in memory, refreshed in the background.
     pub helpers: Arc<entraide_store::helper_index::HelperIndex>,
@@ -38,7 +40,8 @@ impl AppState {
             geocoder,
             limits: Arc::new(RateLimits::default()),
             metrics: crate::middleware::metrics_handle(),
-            outbox: Arc::new(Notify::new()),
+            wake_jobs: Arc::new(Notify::new()),
+            live: Arc::default(),
             home_counts: Arc::default(),
             helpers: Arc::default(),
         }))

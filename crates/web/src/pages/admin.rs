@@ -21,7 +21,7 @@ pub struct Dashboard {
     people: i64,
     organisations: Vec<Organisation>,
     organisation_count: i64,
-    pending_emails: i64,
+    jobs: entraide_store::jobs::JobCounts,
     pager: Pager,
 }
 
@@ -36,7 +36,7 @@ pub async fn dashboard(
         base: Base::new(&me.ctx, "admin-title"),
         people: state.db.count_people().await?,
         organisation_count: state.db.count_organisations().await?,
-        pending_emails: state.db.pending_email_count().await?,
+        jobs: state.db.job_counts().await?,
         pager: Pager::new("/admin?page=", page.number, listing.more),
         organisations: listing.rows,
     })

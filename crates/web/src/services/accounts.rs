@@ -106,7 +106,7 @@ pub async fn sign_up(
         Err(StoreError::Conflict) => return Err(AppError::Conflict("email-taken")),
         other => other?,
     };
-    state.outbox.notify_one();
+    state.wake_jobs.notify_one();
     Ok(state.db.user(id).await?)
 }
 

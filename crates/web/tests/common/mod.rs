@@ -54,6 +54,7 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         base_url: url::Url::parse("http://entraide.test").unwrap(),
         data_dir,
         smtp: None,
+        sms: None,
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),

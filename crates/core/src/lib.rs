@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod names;
 pub mod notify;
+pub mod preferences;
 pub mod profile;
 pub mod role;
 pub mod text;

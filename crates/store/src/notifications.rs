@@ -341,13 +341,20 @@ impl Db {
         )
     }
 
+    /// Who holds an unsubscribe token (`NotFound` when nobody does).
+    pub async fn unsubscribe_user(&self, token: &str) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM users WHERE notify_token = $1")
+                .bind(token)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Turns off one kind of notification for the holder of `token`.
     /// Returns who it was, or `NotFound` for an unknown token.
     pub async fn unsubscribe(&self, token: &str, kind: &str) -> Result<i64, StoreError> {
-        let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE notify_token = $1")
-            .bind(token)
-            .fetch_one(&self.pool)
-            .await?;
+        let user = self.unsubscribe_user(token).await?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM notification_prefs WHERE user_id = $1 AND kind = $2")
             .bind(user)

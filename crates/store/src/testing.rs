@@ -18,6 +18,12 @@ pub async fn fresh_sqlite() -> Result<Db, StoreError> {
 /// A migrated database in a new schema of the test PostgreSQL server, or
 /// `None` when no server is configured.
 pub async fn fresh_postgres() -> Result<Option<Db>, StoreError> {
+    Ok(fresh_postgres_url().await?.map(|(db, _)| db))
+}
+
+/// Like [`fresh_postgres`], with the URL that reaches the new schema (for
+/// tests that start server processes on it).
+pub async fn fresh_postgres_url() -> Result<Option<(Db, String)>, StoreError> {
     let Ok(base) = std::env::var(POSTGRES_ENV) else {
         static SAY_ONCE: Once = Once::new();
         SAY_ONCE.call_once(|| eprintln!("PostgreSQL tests skipped: {POSTGRES_ENV} is not set"));
@@ -30,9 +36,10 @@ pub async fn fresh_postgres() -> Result<Option<Db>, StoreError> {
         .await?;
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
-    let db = Db::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await?;
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let db = Db::connect(&url).await?;
     db.migrate().await?;
-    Ok(Some(db))
+    Ok(Some((db, url)))
 }
 
 /// Every backend available to this test run: SQLite always, PostgreSQL when configured.

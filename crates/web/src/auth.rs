@@ -27,6 +27,8 @@ pub struct Ctx {
     pub lang: Lang,
     /// The path and query of the request, for the language switch and sign-in redirects.
     pub path: String,
+    /// The header's counters, read for pages only (not for the API).
+    pub counts: crate::services::notifications::Counts,
 }
 
 impl Ctx {
@@ -110,12 +112,30 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
+    let counts = match &user {
+        Some(user) if shows_counters(&request) => {
+            crate::services::notifications::counts(&state, user.id)
+                .await
+                .unwrap_or_default()
+        }
+        _ => Default::default(),
+    };
     request.extensions_mut().insert(Ctx {
         user: user.map(Arc::new),
         lang,
         path,
+        counts,
     });
     next.run(request).await
+}
+
+/// Whether a request is for a page, whose header shows counters.
+fn shows_counters(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::GET
+        && !["/api/", "/static/", "/events", "/health", "/metrics"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

@@ -117,16 +117,22 @@ impl Worker {
 
     /// Claims and runs one batch; returns how many jobs it ran.
     pub async fn round(&self) -> Result<usize, entraide_store::StoreError> {
+        self.round_at(now()).await
+    }
+
+    /// One batch as if the clock read `at` (tests move it forward to reach
+    /// a retry's backoff or a dead worker's lease).
+    pub async fn round_at(&self, at: i64) -> Result<usize, entraide_store::StoreError> {
         let db = &self.state.db;
-        let jobs = db.claim_jobs(now(), LEASE, BATCH).await?;
+        let jobs = db.claim_jobs(at, LEASE, BATCH).await?;
         for job in &jobs {
-            let result = self.run_one(job).await;
+            let result = self.run_one(job, at).await;
             let recorded = match result {
                 Ok(Outcome::Done) => db.finish_job(job.id).await,
                 Ok(Outcome::Later(at)) => db.postpone_job(job.id, at).await,
                 Err(failure) => {
                     let dead = db
-                        .fail_job(job, &failure.message, failure.permanent, now())
+                        .fail_job(job, &failure.message, failure.permanent, at)
                         .await;
                     match dead {
                         Ok(true) => {
@@ -147,14 +153,14 @@ impl Worker {
         Ok(jobs.len())
     }
 
-    async fn run_one(&self, job: &Job) -> Result<Outcome, Failure> {
+    async fn run_one(&self, job: &Job, at: i64) -> Result<Outcome, Failure> {
         match job.kind.as_str() {
             "email" => {
                 let email: Email =
                     serde_json::from_str(&job.payload).map_err(Failure::permanent)?;
                 self.email(&email).await
             }
-            "notify" => crate::services::notifications::deliver(self, job).await,
+            "notify" => crate::services::notifications::deliver(self, job, at).await,
             "digest" => crate::services::notifications::digest(self, job).await,
             "schedule" => crate::services::schedule::run(self, job).await,
             other => Err(Failure::permanent(format!("unknown job kind {other}"))),

@@ -29,6 +29,7 @@ pub struct Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        metrics::gauge!("entraide_live_streams").decrement(1.0);
         let mut streams = self
             .live
             .streams
@@ -51,6 +52,7 @@ impl Live {
             .entry(user)
             .or_insert_with(|| broadcast::channel(1).0)
             .subscribe();
+        metrics::gauge!("entraide_live_streams").increment(1.0);
         Subscription {
             live: self.clone(),
             user,

@@ -29,3 +29,28 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Live counters: the server sends the signed-in person's counts when they
+// change; without JavaScript the same counts appear on each page load.
+document.addEventListener("DOMContentLoaded", () => {
+  const source = document.body.dataset.live;
+  if (!source || !("EventSource" in window)) return;
+  const unread = document.body.dataset.unreadLabel || "";
+  const events = new EventSource(source);
+  events.addEventListener("counts", (event) => {
+    const counts = JSON.parse(event.data);
+    for (const [name, value] of Object.entries(counts)) {
+      document.querySelectorAll(`[data-count="${name}"]`).forEach((slot) => {
+        slot.textContent = "";
+        if (value > 0) {
+          slot.append(` (${value}`);
+          const hidden = document.createElement("span");
+          hidden.className = "visually-hidden";
+          hidden.textContent = ` ${unread}`;
+          slot.append(hidden, ")");
+        }
+      });
+    }
+    document.dispatchEvent(new CustomEvent("entraide:counts", { detail: counts }));
+  });
+});

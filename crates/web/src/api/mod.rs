@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod exchanges;
 pub mod me;
+pub mod notifications;
 pub mod orgs;
 pub mod visits;
 
@@ -35,6 +36,8 @@ use crate::state::AppState;
         visits::create, visits::list, visits::show, visits::join, visits::leave, visits::vet,
         visits::add_visited, visits::propose, visits::pair, visits::end, visits::visits_of,
         visits::log_visit, visits::mine,
+        notifications::list, notifications::unread, notifications::read, notifications::read_all,
+        notifications::settings, notifications::save_settings, notifications::dead_jobs, notifications::retry_job,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -115,7 +118,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/me/pairings", get(visits::mine))
         .route("/admin/people", get(admin::people))
-        .route("/admin/audit", get(admin::audit));
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/jobs", get(notifications::dead_jobs))
+        .route("/admin/jobs/{id}/retry", post(notifications::retry_job))
+        .route("/me/notifications", get(notifications::list))
+        .route("/me/notifications/read-all", post(notifications::read_all))
+        .route("/me/notifications/{id}/read", post(notifications::read))
+        .route("/me/counts", get(notifications::unread))
+        .route(
+            "/me/notification-settings",
+            get(notifications::settings).put(notifications::save_settings),
+        );
     Router::new()
         .nest("/v1", v1)
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

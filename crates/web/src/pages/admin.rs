@@ -92,3 +92,49 @@ pub async fn audit(
         entries: listing.rows,
     })
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/jobs.html")]
+pub struct JobsPage {
+    base: Base,
+    counts: entraide_store::jobs::JobCounts,
+    jobs: Vec<entraide_store::jobs::DeadJob>,
+    pager: Pager,
+}
+
+/// Jobs waiting and dead letters, with a retry button for each.
+pub async fn jobs(
+    State(state): State<AppState>,
+    PlatformAdmin(me): PlatformAdmin,
+    Query(query): Query<PageQuery>,
+) -> Result<JobsPage, AppError> {
+    let page = Page::new(query.page.unwrap_or(1), 50);
+    let listing = state.db.dead_jobs(page).await?;
+    Ok(JobsPage {
+        base: Base::new(&me.ctx, "admin-jobs-title"),
+        counts: state.db.job_counts().await?,
+        pager: Pager::new("/admin/jobs?page=", page.number, listing.more),
+        jobs: listing.rows,
+    })
+}
+
+pub async fn retry_job(
+    State(state): State<AppState>,
+    PlatformAdmin(me): PlatformAdmin,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    if !state.db.retry_job(id).await? {
+        return Err(AppError::NotFound);
+    }
+    state
+        .db
+        .audit(entraide_store::audit::NewAudit {
+            event: "job-retried",
+            actor_id: Some(me.user.id),
+            detail: &id.to_string(),
+            ..Default::default()
+        })
+        .await?;
+    state.wake_jobs.notify_one();
+    Ok(super::see_other("/admin/jobs?done=job-retried"))
+}

@@ -19,6 +19,7 @@ pub struct Base {
     pub notice: Option<String>,
     /// Where the language switch brings people back, URL-encoded.
     pub here: String,
+    pub counts: crate::services::notifications::Counts,
 }
 
 impl Base {
@@ -48,6 +49,7 @@ impl Base {
                 .is_some_and(|u| u.deletion_requested_at.is_some()),
             notice,
             here: url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect(),
+            counts: ctx.counts,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod exchanges;
 pub mod home;
 pub mod layout;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
 pub mod profile;
 pub mod visits;
@@ -115,6 +116,20 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(admin::dashboard))
         .route("/admin/people", get(admin::people))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/jobs", get(admin::jobs))
+        .route("/admin/jobs/{id}/retry", post(admin::retry_job))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/notifications/{id}", get(notifications::open))
+        .route(
+            "/me/notifications",
+            get(notifications::settings_page).post(notifications::save_settings),
+        )
+        .route(
+            "/unsubscribe",
+            get(notifications::unsubscribe_page).post(notifications::unsubscribe),
+        )
+        .route("/events", get(notifications::events))
 }
 
 /// A "303 See Other" to `to`, the answer to every successful form post.

@@ -6,6 +6,7 @@ use entraide_core::authz::{Action, Actor, allows};
 use entraide_core::exchange::{ExchangeInput, NewExchange, Place};
 use entraide_core::geo::Point;
 use entraide_core::lifecycle::{ExchangeState, ExchangeStep, Part, Side, Step};
+use entraide_core::notify::Kind;
 use entraide_core::role::OrgRole;
 use entraide_core::{Invalid, ParseError};
 use entraide_store::exchanges::{Exchange, Posting};
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::forms::FormData;
+use crate::services::notifications::{Event, notify};
 use crate::services::profiles::{LocationInput, locate};
 use crate::state::AppState;
 
@@ -271,7 +273,49 @@ pub async fn take_step(
         acting_for_owner,
         message,
     };
-    Ok(state.db.apply_step(&request).await?)
+    let part = state.db.apply_step(&request).await?;
+    // The step is saved; a failure to notify is logged, not shown as the
+    // step failing.
+    if let Err(error) = notify_step(state, &exchange, step, target, user.id).await {
+        tracing::error!(%error, exchange = exchange_id, "could not notify a step");
+    }
+    Ok(part)
+}
+
+/// Tells the other side of a step: an invitation or a choice goes to the
+/// participant (from the owner, even when someone acts for them); an answer
+/// goes to the owner and to whoever posted for them.
+async fn notify_step(
+    state: &AppState,
+    exchange: &Exchange,
+    step: Step,
+    participant: i64,
+    actor: i64,
+) -> Result<(), AppError> {
+    let (kind, recipients, actor_id) = match step {
+        Step::Invite => (Kind::Invited, vec![participant], exchange.owner_id),
+        Step::Choose => (Kind::Accepted, vec![participant], exchange.owner_id),
+        Step::Respond | Step::AcceptInvitation => {
+            let mut owners = vec![exchange.owner_id];
+            owners.extend(exchange.posted_by.filter(|p| *p != exchange.owner_id));
+            (Kind::Response, owners, actor)
+        }
+        _ => return Ok(()),
+    };
+    notify(
+        state,
+        &recipients,
+        Event {
+            kind,
+            actor_id: Some(actor_id),
+            subject: &exchange.title,
+            link: format!("/exchanges/{}", exchange.id),
+            dedup: None,
+            collapse: false,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Completes or cancels an exchange; only its owner side may.

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod members_csv;
 pub mod notifications;
 pub mod orgs;
+pub mod preferences;
 pub mod privacy;
 pub mod profiles;
 pub mod schedule;

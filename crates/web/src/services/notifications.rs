@@ -5,7 +5,6 @@
 use entraide_core::notify::{Kind, QuietHours, fit_sms};
 use entraide_store::jobs::{Email, Job};
 use entraide_store::notifications::{Delivery, NewNotification};
-use entraide_store::now;
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -58,6 +57,19 @@ pub async fn notify(
     Ok(notified)
 }
 
+/// What the counters in the page header show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    /// Unread notifications.
+    pub notifications: i64,
+}
+
+pub async fn counts(state: &AppState, user: i64) -> Result<Counts, AppError> {
+    Ok(Counts {
+        notifications: state.db.unread_notifications(user).await?,
+    })
+}
+
 /// The sentence of a notification in `lang` («Odette vous a écrit : …»).
 pub fn sentence(lang: Lang, kind: &str, actor: Option<&str>, subject: &str) -> String {
     let actor = actor.map_or_else(|| lang.t("notify-someone"), str::to_owned);
@@ -72,8 +84,9 @@ struct ById {
     id: i64,
 }
 
-/// Tells one person of one notification, by email or SMS.
-pub async fn deliver(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
+/// Tells one person of one notification, by email or SMS; `at` is the
+/// worker's clock (texts wait for the end of quiet hours).
+pub async fn deliver(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Failure> {
     let ById { id } = serde_json::from_str(&job.payload).map_err(Failure::permanent)?;
     let state = &worker.state;
     let n = state.db.delivery(id).await?;
@@ -92,10 +105,10 @@ pub async fn deliver(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
             };
             let quiet =
                 QuietHours::new(n.quiet_from, n.quiet_to).unwrap_or(QuietHours { from: 21, to: 8 });
-            let release = quiet
-                .release(time::OffsetDateTime::now_utc())
-                .unix_timestamp();
-            if release > now() {
+            let clock = time::OffsetDateTime::from_unix_timestamp(at)
+                .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+            let release = quiet.release(clock).unix_timestamp();
+            if release > at {
                 return Ok(Outcome::Later(release));
             }
             let body = sms_body(lang, &n, &link);

@@ -1,0 +1,174 @@
+//! Two `entraide serve` processes on one PostgreSQL database: what is
+//! written through one node reaches a live stream opened on the other
+//! (through LISTEN/NOTIFY). Skipped without `ENTRAIDE_TEST_POSTGRES_URL`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// A server process, stopped when dropped.
+struct Node {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(url: &str) -> Node {
+    let port = free_port();
+    let data = std::env::temp_dir().join(format!("entraide-node-{port}"));
+    let child = Command::new(env!("CARGO_BIN_EXE_entraide"))
+        .arg("serve")
+        .env("ENTRAIDE_DATABASE_URL", url)
+        .env("ENTRAIDE_BIND", format!("127.0.0.1:{port}"))
+        .env("ENTRAIDE_DATA_DIR", &data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the entraide binary starts");
+    let node = Node {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(reply) = client.get(format!("{}/healthz", node.base)).send().await {
+            if reply.status().is_success() {
+                return node;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("node on port {port} did not start");
+}
+
+async fn call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Value,
+) -> Value {
+    let mut request = client.request(method, url).json(&body);
+    if !token.is_empty() {
+        request = request.bearer_auth(token);
+    }
+    let reply = request.send().await.unwrap();
+    let status = reply.status();
+    let text = reply.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
+    let Some((db, url)) = entraide_store::testing::fresh_postgres_url().await.unwrap() else {
+        return;
+    };
+    let a = start(&url).await;
+    let b = start(&url).await;
+    let client = reqwest::Client::new();
+    let sign_up = |email: &str, name: &str| {
+        let body =
+            json!({"email": email, "password": "correct horse battery", "display_name": name});
+        call(
+            &client,
+            reqwest::Method::POST,
+            format!("{}/api/v1/signup", a.base),
+            "",
+            body,
+        )
+    };
+    let odette = sign_up("odette@example.fr", "Odette").await;
+    let bob = sign_up("bob@example.fr", "Bob").await;
+    let (odette_token, bob_token) = (
+        odette["token"].as_str().unwrap().to_owned(),
+        bob["token"].as_str().unwrap().to_owned(),
+    );
+    let home = json!({"lat": "48.8687", "lng": "2.3784"});
+    call(
+        &client,
+        reqwest::Method::PUT,
+        format!("{}/api/v1/me/location", a.base),
+        &odette_token,
+        home,
+    )
+    .await;
+    let day = (time::OffsetDateTime::now_utc().date() + time::Duration::days(10)).to_string();
+    let need = json!({"kind": "need", "category": "small-jobs", "title": "Fixer une étagère",
+        "description": "", "date": day, "from": "14:00", "to": "16:00", "place": "home"});
+    let created = call(
+        &client,
+        reqwest::Method::POST,
+        format!("{}/api/v1/exchanges", a.base),
+        &odette_token,
+        need,
+    )
+    .await;
+    let exchange = created["id"].as_i64().unwrap();
+
+    // Odette listens on node B.
+    let mut stream = client
+        .get(format!("{}/events", b.base))
+        .bearer_auth(&odette_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut seen = String::new();
+    let mut counts = Vec::new();
+    // Bob answers through node A.
+    let answered = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        call(
+            &client,
+            reqwest::Method::POST,
+            format!("{}/api/v1/exchanges/{exchange}/steps", a.base),
+            &bob_token,
+            json!({"step": "respond"}),
+        )
+        .await
+    };
+    let listen = async {
+        loop {
+            let chunk = tokio::time::timeout(Duration::from_secs(15), stream.chunk())
+                .await
+                .expect("node B sends the change within fifteen seconds")
+                .unwrap()
+                .expect("the stream stays open");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = seen.find("\n\n") {
+                let event: String = seen.drain(..end + 2).collect();
+                if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    let value: Value = serde_json::from_str(data).unwrap();
+                    counts.push(value["notifications"].as_i64().unwrap());
+                }
+            }
+            if counts.last() == Some(&1) {
+                return;
+            }
+        }
+    };
+    tokio::join!(answered, listen);
+    assert_eq!(
+        counts.first(),
+        Some(&0),
+        "the stream starts with the current counts"
+    );
+    db.close().await;
+}

@@ -963,4 +963,59 @@ export const scenarios = [
       assert.match(await logged.innerText(), /canal Saint-Martin/);
     },
   },
+  {
+    name: 'notifications: the header counter updates live, the centre and the settings',
+    async run(t) {
+      const odette = await t.newPage();
+      await signIn(t, odette, DEMO_NEIGHBOUR);
+      await t.goto(odette, '/notifications');
+      const counter = odette.locator('header [data-count="notifications"]');
+      const unread = async () => Number(((await counter.innerText()).match(/\d+/) || ['0'])[0]);
+      const before = await unread();
+
+      // A need of Odette's, answered by the volunteer from elsewhere.
+      const title = `Monter un meuble ${Date.now().toString(36)}`;
+      const odetteToken = await apiToken(t, DEMO_NEIGHBOUR);
+      const need = await api(t, 'POST', '/exchanges', {
+        token: odetteToken, status: 201,
+        body: { kind: 'need', category: 'small-jobs', title, description: 'Une armoire en kit',
+          date: daysFromNow(6), from: '10:00', to: '12:00', place: 'home' },
+      });
+      await api(t, 'POST', `/exchanges/${need.id}/steps`, {
+        token: await apiToken(t, DEMO_VOLUNTEER), body: { step: 'respond' },
+      });
+      // Without reloading, the open page's counter goes up.
+      await odette.waitForFunction(
+        ([expected]) => {
+          const slot = document.querySelector('header [data-count="notifications"]');
+          const shown = Number(((slot && slot.textContent) || '').match(/\d+/)?.[0] || 0);
+          return shown >= expected;
+        },
+        [before + 1],
+        { timeout: 10_000 },
+      );
+
+      await t.goto(odette, '/notifications');
+      const item = odette.locator('main ul.notifications li').filter({ hasText: title }).first();
+      assert.match(await item.innerText(), /a répondu à « Monter un meuble/);
+      await t.navigate(odette, () => item.getByRole('link').click());
+      assert.equal(here(odette), `/exchanges/${need.id}`);
+      assert.equal(await unread(), before, 'opening it reads it');
+
+      // Settings: a text needs a number; choosing "only on the site" saves.
+      await t.goto(odette, '/notifications');
+      await t.navigate(odette, () => odette.locator('main').getByRole('link', { name: 'Choisir comment être prévenu', exact: true }).click());
+      await odette.getByLabel('SMS', { exact: true }).check();
+      await odette.getByLabel('Numéro de téléphone portable', { exact: true }).fill('');
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Enregistrer mes réglages', exact: true }).click(),
+        { status: 422, what: 'settings without a number' });
+      assert.match(await mainText(odette), /Numéro de téléphone portable : à remplir/);
+      await odette.getByLabel('Seulement sur le site', { exact: true }).check();
+      await odette.getByLabel('Nouveaux messages', { exact: true }).selectOption('digest');
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Enregistrer mes réglages', exact: true }).click(),
+        { what: 'settings' });
+      await expectNotice(odette, 'Vos réglages de notifications sont enregistrés.');
+      assert.equal(await odette.getByLabel('Nouveaux messages', { exact: true }).inputValue(), 'digest');
+    },
+  },
 ];

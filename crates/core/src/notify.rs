@@ -373,8 +373,8 @@ mod tests {
     }
 
     #[test]
-    fn quiet_hours_hold_sms_until_morning() {
-        let night = QuietHours::new(21, 8).unwrap();
+    fn quiet_hours_hold_sms_until_morning() -> Result<(), Invalid> {
+        let night = QuietHours::new(21, 8)?;
         assert!(night.contains(23) && night.contains(0) && night.contains(7));
         assert!(!night.contains(8) && !night.contains(20));
         // 22:30 in Paris in winter is 21:30 UTC; released at 08:00 Paris.
@@ -385,11 +385,12 @@ mod tests {
         assert_eq!(night.release(early), datetime!(2026-07-15 06:00 UTC));
         let day = datetime!(2026-07-15 10:00 UTC);
         assert_eq!(night.release(day), day);
-        let never = QuietHours::new(9, 9).unwrap();
+        let never = QuietHours::new(9, 9)?;
         assert!(!never.contains(9) && !never.contains(3));
-        let office = QuietHours::new(12, 14).unwrap();
+        let office = QuietHours::new(12, 14)?;
         assert!(office.contains(13) && !office.contains(14) && !office.contains(11));
         assert_eq!(QuietHours::new(24, 8), Err(Invalid::Range));
+        Ok(())
     }
 
     #[test]

@@ -7,6 +7,7 @@ use entraide_core::geo::Point;
 use entraide_core::lifecycle::Step;
 use entraide_core::profile::{DAY_PARTS, SKILLS, WEEKDAYS};
 use entraide_store::exchanges::Posting;
+use entraide_store::notifications::NewNotification;
 use entraide_store::participations::StepRequest;
 use entraide_store::{Db, StoreError};
 use rand::Rng as _;
@@ -232,6 +233,18 @@ pub async fn seed(
             ..invite
         })
         .await?;
+        // What the pages would have notified, so both centres show it.
+        let link = format!("/exchanges/{id}");
+        let told = |kind, actor| NewNotification {
+            kind,
+            actor_id: Some(actor),
+            subject: &visit.title,
+            link: &link,
+            dedup: None,
+            collapse: false,
+        };
+        db.notify(&[volunteer], &told("invited", odette)).await?;
+        db.notify(&[odette], &told("response", volunteer)).await?;
         let errands = input(rng, "need", &TEMPLATES[4], today);
         post(db, odette, at, &errands, today).await?;
     }

@@ -291,4 +291,26 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("ENTRAIDE_BASE_URL"), "{err}");
     }
+
+    #[test]
+    fn sms_needs_its_token_and_sender() -> Result<(), String> {
+        let none = Settings::load(None, env(&[]))?;
+        assert!(none.web.sms.is_none());
+        let partial = Settings::load(None, env(&[("ENTRAIDE_SMS_ACCOUNT_SID", "AC1")]))
+            .err()
+            .unwrap_or_default();
+        assert!(partial.contains("ENTRAIDE_SMS_AUTH_TOKEN"), "{partial}");
+        let full = Settings::load(
+            None,
+            env(&[
+                ("ENTRAIDE_SMS_ACCOUNT_SID", "AC1"),
+                ("ENTRAIDE_SMS_AUTH_TOKEN", "tok-secret"),
+                ("ENTRAIDE_SMS_FROM", "+33700000000"),
+            ]),
+        )?;
+        let sms = full.web.sms.ok_or("sms")?;
+        assert_eq!(sms.url.as_str(), "https://api.twilio.com/");
+        assert!(!format!("{:?}", sms.auth_token).contains("tok-secret"));
+        Ok(())
+    }
 }

@@ -47,10 +47,9 @@ async fn start(url: &str) -> Node {
     };
     let client = reqwest::Client::new();
     for _ in 0..200 {
-        if let Ok(reply) = client.get(format!("{}/healthz", node.base)).send().await {
-            if reply.status().is_success() {
-                return node;
-            }
+        let reply = client.get(format!("{}/healthz", node.base)).send().await;
+        if reply.is_ok_and(|r| r.status().is_success()) {
+            return node;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -2,6 +2,7 @@
 //! working link and unsubscribe, texts to a fake provider with quiet hours,
 //! retries and dead letters, a worker killed mid-job, the centre, settings
 //! and the live stream.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -11,16 +11,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use base64::Engine as _;
 
+/// One message's form fields, as received.
+pub type Fields = Vec<(String, String)>;
+
 #[derive(Clone, Default)]
 pub struct Provider {
-    pub sent: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    pub sent: Arc<Mutex<Vec<Fields>>>,
     /// The status to answer with (201 when 0).
     pub status: Arc<AtomicU16>,
     pub refused_auth: Arc<Mutex<u32>>,
 }
 
 impl Provider {
-    pub fn messages(&self) -> Vec<Vec<(String, String)>> {
+    pub fn messages(&self) -> Vec<Fields> {
         self.sent.lock().unwrap().clone()
     }
     pub fn answer(&self, status: u16) {
@@ -48,7 +51,7 @@ async fn messages(
         *provider.refused_auth.lock().unwrap() += 1;
         return StatusCode::UNAUTHORIZED;
     }
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+    let fields: Fields = url::form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
     match provider.status.load(Ordering::SeqCst) {

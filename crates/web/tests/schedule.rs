@@ -184,3 +184,76 @@ async fn the_morning_digest_gathers_what_waited() {
         );
     }
 }
+
+#[tokio::test]
+async fn coordinators_hear_of_a_pair_nobody_visited_lately_once() {
+    for t in TestApp::all().await {
+        let db = &t.db;
+        let coordinator = db
+            .create_user_with_email("coord@example.fr", "h", "Claire", "fr")
+            .await
+            .unwrap();
+        let visitor = db
+            .create_user_with_email("lina@example.fr", "h", "Lina", "fr")
+            .await
+            .unwrap();
+        let elder = db
+            .create_user_with_email("mamie@example.fr", "h", "Mamie", "fr")
+            .await
+            .unwrap();
+        let org = db
+            .create_organisation("Voisin-Âge 11e", "association", "", coordinator)
+            .await
+            .unwrap();
+        let programme = entraide_core::visits::NewProgramme::parse(
+            "Visites du 11e",
+            "Je viens chaque semaine et je préviens en cas d'empêchement.",
+            "2",
+        )
+        .unwrap();
+        let id = db
+            .create_programme(org, &programme, coordinator)
+            .await
+            .unwrap();
+        db.join_programme(id, visitor).await.unwrap();
+        db.vet_visitor(id, visitor, coordinator).await.unwrap();
+        db.add_visited(id, elder, coordinator).await.unwrap();
+        let rhythm =
+            entraide_core::visits::Rhythm::parse(&["tue-afternoon".to_owned()], "1").unwrap();
+        let today = paris_now().date();
+        let pairing = db
+            .create_pairing(
+                id,
+                visitor,
+                elder,
+                rhythm,
+                today - time::Duration::days(30),
+                coordinator,
+            )
+            .await
+            .unwrap();
+        let worker = Worker::new(&t.state);
+        for key in ["first", "second"] {
+            let run = NewJob::now(
+                "schedule",
+                &json!({"task": "overdue", "day": today.to_string()}),
+            )
+            .unwrap()
+            .key(key);
+            db.enqueue(&run).await.unwrap();
+            worker.round().await.unwrap();
+        }
+        let told = db
+            .notifications(coordinator, entraide_store::Page::new(1, 10))
+            .await
+            .unwrap();
+        assert_eq!(told.rows.len(), 1, "once per missed period");
+        assert_eq!(told.rows[0].kind, "visit-overdue");
+        assert_eq!(told.rows[0].link, format!("/pairings/{pairing}"));
+        assert_eq!(told.rows[0].subject, "Lina · Mamie");
+        assert!(
+            kinds_of(&t, visitor).await.is_empty(),
+            "only coordinators are told"
+        );
+    }
+}

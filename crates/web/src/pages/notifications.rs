@@ -20,7 +20,7 @@ use super::{PageQuery, see_other};
 use crate::auth::{Ctx, SignedIn};
 use crate::error::AppError;
 use crate::forms::{FormData, FormView};
-use crate::services::notifications::{Counts, counts, sentence};
+use crate::services::notifications::{counts, sentence};
 use crate::services::preferences::{self, SettingsBody};
 use crate::state::AppState;
 
@@ -230,16 +230,37 @@ pub async fn events(
     let stream = futures_util::stream::unfold(
         (state, subscription, true),
         move |(state, mut subscription, first)| async move {
-            if !first {
-                match subscription.receiver.recv().await {
-                    Ok(()) | Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => return None,
+            let mut failures = 0;
+            let mut wait = !first;
+            loop {
+                if wait {
+                    match subscription.receiver.recv().await {
+                        Ok(()) | Err(RecvError::Lagged(_)) => {}
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+                // Wrong counts are worse than late ones: on a failed read
+                // (a busy pool), try again shortly, then wait for the next
+                // signal.
+                match counts(&state, user).await {
+                    Ok(current) => {
+                        let data = serde_json::to_string(&current).unwrap_or_default();
+                        let event = Event::default().event("counts").data(data);
+                        return Some((Ok(event), (state, subscription, false)));
+                    }
+                    Err(error) if failures < 3 => {
+                        tracing::warn!(%error, "live counters: retrying a read");
+                        failures += 1;
+                        wait = false;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "live counters: giving up until the next change");
+                        failures = 0;
+                        wait = true;
+                    }
                 }
             }
-            let current: Counts = counts(&state, user).await.unwrap_or_default();
-            let data = serde_json::to_string(&current).unwrap_or_default();
-            let event = Event::default().event("counts").data(data);
-            Some((Ok(event), (state, subscription, false)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod preferences;
 pub mod profile;
 pub mod role;
+pub mod sms;
 pub mod text;
 pub mod visits;
 

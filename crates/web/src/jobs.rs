@@ -161,7 +161,7 @@ impl Worker {
                 self.email(&email).await
             }
             "notify" => crate::services::notifications::deliver(self, job, at).await,
-            "digest" => crate::services::notifications::digest(self, job).await,
+            "digest" => crate::services::notifications::digest(self, job, at).await,
             "schedule" => crate::services::schedule::run(self, job).await,
             other => Err(Failure::permanent(format!("unknown job kind {other}"))),
         }

@@ -47,7 +47,7 @@ impl SmsSender {
     }
 
     /// Sends `body` to `to` (international form); the body should already
-    /// be GSM text ([`entraide_core::notify::sms_text`]).
+    /// be GSM text ([`entraide_core::sms::sms_text`]).
     pub async fn send(&self, to: &str, body: &str) -> Result<(), SmsError> {
         let sid = &self.config.account_sid;
         let endpoint = format!(

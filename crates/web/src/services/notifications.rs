@@ -2,7 +2,8 @@
 //! their open pages are woken, and a delivery job tells them by email or SMS
 //! as they chose; the daily digest gathers the rest.
 
-use entraide_core::notify::{Kind, QuietHours, fit_sms};
+use entraide_core::notify::{Kind, QuietHours};
+use entraide_core::sms::{fit_sms, sms_text};
 use entraide_store::jobs::{Email, Job};
 use entraide_store::notifications::{Delivery, NewNotification};
 use serde::Deserialize;
@@ -103,12 +104,7 @@ pub async fn deliver(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Fai
                 // No provider configured: the centre still shows it.
                 return Ok(Outcome::Done);
             };
-            let quiet =
-                QuietHours::new(n.quiet_from, n.quiet_to).unwrap_or(QuietHours { from: 21, to: 8 });
-            let clock = time::OffsetDateTime::from_unix_timestamp(at)
-                .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-            let release = quiet.release(clock).unix_timestamp();
-            if release > at {
+            if let Some(release) = held(n.quiet_from, n.quiet_to, at) {
                 return Ok(Outcome::Later(release));
             }
             let body = sms_body(lang, &n, &link);
@@ -129,6 +125,14 @@ pub async fn deliver(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Fai
         state.db.mark_delivered(&[n.id]).await?;
     }
     Ok(outcome)
+}
+
+/// When a text due at `at` may go, if quiet hours hold it.
+fn held(quiet_from: i64, quiet_to: i64, at: i64) -> Option<i64> {
+    let quiet = QuietHours::new(quiet_from, quiet_to).unwrap_or(QuietHours { from: 21, to: 8 });
+    let clock = time::OffsetDateTime::from_unix_timestamp(at).ok()?;
+    let release = quiet.release(clock).unix_timestamp();
+    (release > at).then_some(release)
 }
 
 /// An SMS for one notification: its sentence cut to fit one segment, and
@@ -200,7 +204,8 @@ struct ForUser {
 }
 
 /// One person's daily digest: everything they chose to hear of once a day.
-pub async fn digest(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
+/// By text, it waits for the end of quiet hours like any text.
+pub async fn digest(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Failure> {
     let ForUser { user } = serde_json::from_str(&job.payload).map_err(Failure::permanent)?;
     let state = &worker.state;
     let items = state.db.digest_for(user).await?;
@@ -214,20 +219,23 @@ pub async fn digest(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
             let email = digest_email(state, lang, &items, to).await?;
             worker.email(&email).await?
         }
-        ("sms", _, Some(phone)) => match &worker.sms {
-            Some(sms) => {
-                let body = entraide_core::notify::sms_text(&lang.t_with(
-                    "sms-digest",
-                    &[
-                        ("count", items.len().to_string()),
-                        ("link", state.config.link("/notifications")),
-                    ],
-                ));
-                sms.send(phone, &body).await?;
-                Outcome::Done
+        ("sms", _, Some(phone)) => {
+            match (&worker.sms, held(first.quiet_from, first.quiet_to, at)) {
+                (Some(_), Some(release)) => return Ok(Outcome::Later(release)),
+                (Some(sms), None) => {
+                    let body = sms_text(&lang.t_with(
+                        "sms-digest",
+                        &[
+                            ("count", items.len().to_string()),
+                            ("link", state.config.link("/notifications")),
+                        ],
+                    ));
+                    sms.send(phone, &body).await?;
+                    Outcome::Done
+                }
+                (None, _) => Outcome::Done,
             }
-            None => Outcome::Done,
-        },
+        }
         _ => Outcome::Done,
     };
     if matches!(outcome, Outcome::Done) {

@@ -14,6 +14,9 @@ pub enum StoreError {
     /// The exchange already has all the helpers it asked for.
     #[error("no place left")]
     Full,
+    /// The change would leave an organisation without an admin.
+    #[error("the last admin")]
+    LastAdmin,
     #[error("the database URL is not valid: {0}")]
     InvalidUrl(String),
     #[error("the database cannot be reached: {0}")]

@@ -215,14 +215,61 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn remove_member(&self, org_id: i64, user_id: i64) -> Result<(), StoreError> {
+    /// Changes a member's role (`Some`) or removes them (`None`), refusing
+    /// with [`StoreError::LastAdmin`] to leave the organisation without an
+    /// admin. Writing the organisation's row first makes two such changes
+    /// apply one after the other, so two admins stepping down at once
+    /// cannot both succeed.
+    pub async fn change_member(
+        &self,
+        org_id: i64,
+        user_id: i64,
+        role: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         crate::one_row(
-            sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+            sqlx::query("UPDATE organisations SET name = name WHERE id = $1")
+                .bind(org_id)
+                .execute(&mut *tx)
+                .await?,
+        )?;
+        let current: String =
+            sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
                 .bind(org_id)
                 .bind(user_id)
-                .execute(&self.pool)
-                .await?,
-        )
+                .fetch_one(&mut *tx)
+                .await?;
+        if current == "admin" && role != Some("admin") {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin'",
+            )
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if admins <= 1 {
+                return Err(StoreError::LastAdmin);
+            }
+        }
+        let done = match role {
+            Some(role) => {
+                sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3")
+                    .bind(role)
+                    .bind(org_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            None => {
+                sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+                    .bind(org_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+        };
+        crate::one_row(done)?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// How many admins an organisation has (the last one cannot leave).

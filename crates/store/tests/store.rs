@@ -188,10 +188,14 @@ async fn organisations_members_and_invitations() -> TestResult {
         assert_eq!(db.invitations(org).await?[0].uses, 1);
         db.revoke_invitation(org, invitation).await?;
         assert!(db.invitation("inv").await.is_err());
-        db.remove_member(org, other).await?;
+        db.change_member(org, other, None).await?;
         assert!(matches!(
-            db.remove_member(org, other).await,
+            db.change_member(org, other, None).await,
             Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.change_member(org, admin, None).await,
+            Err(StoreError::LastAdmin)
         ));
     }
     Ok(())
@@ -378,6 +382,42 @@ async fn sign_in_lookups_see_every_change_at_once() -> TestResult {
         db.revoke_api_token(id, token.id).await?;
         assert!(matches!(
             db.user_by_api_token("t-digest").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_admins_stepping_down_at_once_leave_one() -> TestResult {
+    for db in backends().await? {
+        let first = person(&db, "a1@example.fr").await?;
+        let second = person(&db, "a2@example.fr").await?;
+        let org = db
+            .create_organisation("Les Voisins", "collective", "", first)
+            .await?;
+        db.set_membership(org, second, "admin").await?;
+        for _ in 0..5 {
+            let steps = [first, second].map(|who| {
+                let db = db.clone();
+                tokio::spawn(async move { db.change_member(org, who, Some("member")).await })
+            });
+            let mut outcomes = Vec::new();
+            for step in steps {
+                outcomes.push(step.await.map_err(|e| StoreError::Payload(e.to_string()))?);
+            }
+            let refused = outcomes
+                .iter()
+                .filter(|o| matches!(o, Err(StoreError::LastAdmin)))
+                .count();
+            assert_eq!(refused, 1, "{outcomes:?}");
+            assert_eq!(db.admin_count(org).await?, 1);
+            // Both admins again for the next round.
+            db.set_membership(org, first, "admin").await?;
+            db.set_membership(org, second, "admin").await?;
+        }
+        assert!(matches!(
+            db.change_member(org, 999_999, None).await,
             Err(StoreError::NotFound)
         ));
     }

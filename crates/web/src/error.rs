@@ -114,6 +114,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict => Self::Conflict("conflict"),
             StoreError::Illegal(_) => Self::Conflict("transition"),
             StoreError::Full => Self::Conflict("exchange-full"),
+            StoreError::LastAdmin => Self::Conflict("last-admin"),
             other => Self::Internal(other.to_string()),
         }
     }

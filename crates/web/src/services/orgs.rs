@@ -159,10 +159,10 @@ pub async fn change_role(
         .role_in(org_id, member)
         .await?
         .ok_or(AppError::NotFound)?;
-    if current == "admin" && role != OrgRole::Admin && state.db.admin_count(org_id).await? <= 1 {
-        return Err(AppError::Conflict("last-admin"));
-    }
-    state.db.set_membership(org_id, member, role.key()).await?;
+    state
+        .db
+        .change_member(org_id, member, Some(role.key()))
+        .await?;
     let detail = format!("{current} -> {}", role.key());
     state
         .db
@@ -187,15 +187,7 @@ pub async fn remove_member(
     if member != user.id {
         require(state, user, org_id, Action::ManageRoles).await?;
     }
-    let current = state
-        .db
-        .role_in(org_id, member)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if current == "admin" && state.db.admin_count(org_id).await? <= 1 {
-        return Err(AppError::Conflict("last-admin"));
-    }
-    state.db.remove_member(org_id, member).await?;
+    state.db.change_member(org_id, member, None).await?;
     state
         .db
         .audit(NewAudit {

@@ -291,6 +291,51 @@ impl Db {
         Ok(id)
     }
 
+    /// Whether `user` belongs to a group's source (may open its
+    /// conversation); `NotFound` when the source does not exist.
+    pub async fn belongs_to(&self, group: Group, user: i64) -> Result<bool, StoreError> {
+        let found: i64 = sqlx::query_scalar(group.exists_sql())
+            .bind(group.id())
+            .fetch_one(&self.pool)
+            .await?;
+        if found == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let sql = format!(
+            "SELECT COUNT(*) FROM ({}) s WHERE s.user_id = $1",
+            group.source_sql()
+        );
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user)
+            .bind(group.id())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count > 0)
+    }
+
+    /// Whether two people are members of one same conversation.
+    pub async fn share_a_conversation(&self, a: i64, b: i64) -> Result<bool, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM conversation_members x JOIN conversation_members y \
+             ON y.conversation_id = x.conversation_id WHERE x.user_id = $1 AND y.user_id = $2",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count > 0)
+    }
+
+    /// Everyone in a conversation (whose pages a change concerns).
+    pub async fn member_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM conversation_members WHERE conversation_id = $1 ORDER BY user_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Brings a conversation's members in step with its source (nothing to
     /// do for a direct one), as when it is opened.
     pub async fn sync_members(&self, id: i64) -> Result<(), StoreError> {

@@ -179,10 +179,11 @@ pub struct Membership {
     pub muted: bool,
 }
 
-/// Brings a group conversation's members in step with its source, inside
-/// `tx`: newcomers join, people who left the source lose access.
+/// Brings a group conversation's members in step with its source, on
+/// `conn` (inside the caller's transaction, if any): newcomers join, people
+/// who left the source lose access. Each statement is idempotent.
 pub(crate) async fn sync(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     group: Group,
 ) -> Result<(), StoreError> {
@@ -196,7 +197,7 @@ pub(crate) async fn sync(
         .bind(id)
         .bind(group.id())
         .bind(now())
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     let leave = format!(
         "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id NOT IN ({source})"
@@ -204,7 +205,7 @@ pub(crate) async fn sync(
     sqlx::query(sqlx::AssertSqlSafe(leave))
         .bind(id)
         .bind(group.id())
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -214,15 +215,17 @@ impl Db {
     /// with both as members. `NotFound` when either does not exist.
     pub async fn open_direct(&self, a: i64, b: i64) -> Result<i64, StoreError> {
         let (low, high) = (a.min(b), a.max(b));
-        let mut tx = self.pool.begin().await?;
         let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id IN ($1, $2)")
             .bind(low)
             .bind(high)
-            .fetch_one(&mut *tx)
+            .fetch_one(&self.pool)
             .await?;
         if people != 2 || low == high {
             return Err(StoreError::NotFound);
         }
+        // Writing first: on SQLite, a transaction that read before writing
+        // fails at once when another connection wrote meanwhile.
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO conversations (kind, direct_low, direct_high, created_at) VALUES ('direct', $1, $2, $3) \
              ON CONFLICT (direct_low, direct_high) DO NOTHING",
@@ -269,25 +272,27 @@ impl Db {
     /// first use; its members are brought in step with the source.
     /// `NotFound` when the source does not exist.
     pub async fn open_group(&self, group: Group) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
         let found: i64 = sqlx::query_scalar(group.exists_sql())
             .bind(group.id())
-            .fetch_one(&mut *tx)
+            .fetch_one(&self.pool)
             .await?;
         if found == 0 {
             return Err(StoreError::NotFound);
         }
+        // No transaction: each step is idempotent, and on SQLite a
+        // transaction that reads before it writes fails at once when
+        // another connection wrote meanwhile.
+        let mut conn = self.pool.acquire().await?;
         sqlx::query(group.create_sql())
             .bind(group.id())
             .bind(now())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         let id: i64 = sqlx::query_scalar(group.find_sql())
             .bind(group.id())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
-        sync(&mut tx, id, group).await?;
-        tx.commit().await?;
+        sync(&mut conn, id, group).await?;
         Ok(id)
     }
 
@@ -339,17 +344,16 @@ impl Db {
     /// Brings a conversation's members in step with its source (nothing to
     /// do for a direct one), as when it is opened.
     pub async fn sync_members(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
         let source: Source = sqlx::query_as(
             "SELECT kind, exchange_id, pairing_id, org_id, direct_low, direct_high FROM conversations WHERE id = $1",
         )
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         if let Some(group) = Group::of(&source) {
-            sync(&mut tx, id, group).await?;
+            sync(&mut conn, id, group).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 

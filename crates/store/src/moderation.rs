@@ -174,12 +174,14 @@ impl Db {
         // A suspension writes the users table, which the sign-in cache reads.
         let _writing = self.writing();
         let at = now();
-        let mut tx = self.pool.begin().await?;
         let author: Option<i64> =
             sqlx::query_scalar("SELECT author_id FROM messages WHERE id = $1")
                 .bind(act.message_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&self.pool)
                 .await?;
+        // Every act below starts with a write: on SQLite, a transaction that
+        // read first fails at once when another connection wrote meanwhile.
+        let mut tx = self.pool.begin().await?;
         match act.action {
             ModerationAction::Hide => {
                 sqlx::query(

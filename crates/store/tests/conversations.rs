@@ -98,7 +98,12 @@ async fn group_members_follow_their_exchange_team_and_pairing() -> TestResult {
         step(&db, exchange, helper, Step::Respond, helper).await?;
         step(&db, exchange, curious, Step::Respond, curious).await?;
         step(&db, exchange, helper, Step::Choose, owner).await?;
+        assert!(db.belongs_to(Group::Exchange(exchange), helper).await?);
+        assert!(!db.belongs_to(Group::Exchange(exchange), curious).await?);
         let c = db.open_group(Group::Exchange(exchange)).await?;
+        assert_eq!(db.member_ids(c).await?, vec![owner, helper]);
+        assert!(!db.share_a_conversation(curious, owner).await?);
+        assert!(db.share_a_conversation(helper, owner).await?);
         assert_eq!(
             db.open_group(Group::Exchange(exchange)).await?,
             c,
@@ -121,6 +126,10 @@ async fn group_members_follow_their_exchange_team_and_pairing() -> TestResult {
         );
         assert!(matches!(
             db.open_group(Group::Exchange(exchange + 1000)).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.belongs_to(Group::Team(exchange + 1000), owner).await,
             Err(StoreError::NotFound)
         ));
 

@@ -114,3 +114,56 @@ pub async fn team(t: &TestApp) -> Team {
         kind,
     }
 }
+
+/// Every `$ref` in a JSON value.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => out.push(target.clone()),
+                    _ => refs(inner, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_api_describes_conversations_and_moderation() {
+    let t = TestApp::all().await.remove(0);
+    let spec = t.get("/api/openapi.json", "").await.json();
+    for (path, method) in [
+        ("/api/v1/conversations", "get"),
+        ("/api/v1/conversations/{id}/messages", "get"),
+        ("/api/v1/conversations/{id}/messages", "post"),
+        ("/api/v1/conversations/{id}/read", "post"),
+        ("/api/v1/conversations/{id}/mute", "put"),
+        ("/api/v1/people/{id}/conversation", "post"),
+        ("/api/v1/people/{id}/block", "put"),
+        ("/api/v1/people/{id}/block", "delete"),
+        ("/api/v1/messages/{id}/report", "post"),
+        ("/api/v1/moderation", "get"),
+        ("/api/v1/moderation/log", "get"),
+        ("/api/v1/moderation/messages/{id}/hide", "post"),
+        ("/api/v1/moderation/messages/{id}/suspend", "post"),
+    ] {
+        assert!(
+            spec["paths"][path][method].is_object(),
+            "{method} {path} is not described"
+        );
+    }
+    let mut found = Vec::new();
+    refs(&spec, &mut found);
+    for target in found {
+        let name = target.trim_start_matches("#/components/schemas/");
+        assert!(
+            spec["components"]["schemas"][name].is_object(),
+            "{target} is not defined"
+        );
+    }
+    let docs = t.get("/api/docs", "").await;
+    assert!(docs.body.contains("/api/v1/moderation/messages/{id}/warn"));
+}

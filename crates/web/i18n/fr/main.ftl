@@ -759,4 +759,5 @@ hint-days = De 1 à 365 jours.
 suspend-confirm = Oui, suspendre
 suspend-cancel = Non, revenir à la modération
 notify-moderation = { $actor }, pour la modération, vous adresse un avertissement au sujet de votre message « { $subject } »
-sms-moderation = { $actor }, pour la modération, vous adresse un avertissement au sujet de votre message :{ " " }
+sms-moderation = { $actor }, pour la modération, vous adresse un avertissement au sujet de votre message :{" "}
+notify-kind-moderation = Avertissements de la modération

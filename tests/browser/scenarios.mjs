@@ -1018,4 +1018,82 @@ export const scenarios = [
       assert.equal(await odette.getByLabel('Nouveaux messages', { exact: true }).inputValue(), 'digest');
     },
   },
+
+  {
+    name: 'conversations: a requester and a helper talk about a need',
+    async run(t) {
+      // Odette's visit need, which the demo volunteer already accepted.
+      const needTitle = 'Compagnie pour une dame âgée';
+      const conversationTitle = `Échange « ${needTitle} »`;
+      const odette = await t.newPage();
+      await signIn(t, odette, DEMO_NEIGHBOUR);
+      await t.navigate(odette, () => odette.locator('header').getByRole('link', { name: 'Mes échanges', exact: true }).click());
+      await t.navigate(odette, () => odette.locator('main ul.cards').getByRole('link', { name: needTitle, exact: true }).first().click());
+      const exchangePath = new URL(odette.url()).pathname;
+      assert.match(exchangePath, /^\/exchanges\/\d+$/);
+      await t.navigate(odette, () => odette.locator('main').getByRole('link', { name: 'Conversation', exact: true }).click(),
+        { what: 'open the exchange conversation' });
+      assert.match(here(odette), /^\/conversations\/\d+$/);
+      const conversationPath = here(odette);
+      await expectHeading(odette, conversationTitle);
+      const thread = odette.locator('main ol#messages[aria-live=polite]');
+      assert.equal(await thread.count(), 1, 'the messages are a live region');
+
+      // An empty message is refused, explained, and nothing is sent.
+      const before = await thread.locator('> li').count();
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Envoyer', exact: true }).click(),
+        { status: 422, what: 'send an empty message' });
+      const summary = odette.locator('main .error-summary[role=alert]');
+      assert.equal(await summary.count(), 1, 'one error summary');
+      assert.match(await summary.locator('a[href="#f-body"]').innerText(), /Votre message/);
+      assert.equal(await odette.getByLabel('Votre message', { exact: true }).getAttribute('aria-invalid'), 'true');
+      assert.equal(await thread.locator('> li').count(), before, 'nothing sent');
+
+      // Odette writes; the page comes back with her message at the end.
+      const question = `Malik, pouvez-vous passer mardi à 15 h ? (${Date.now().toString(36)})`;
+      await odette.getByLabel('Votre message', { exact: true }).fill(question);
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Envoyer', exact: true }).click(),
+        { what: 'send a message' });
+      assert.equal(here(odette), conversationPath);
+      const mine = thread.locator('> li').last();
+      assert.match(await mine.innerText(), /^Vous/);
+      assert.match(await mine.innerText(), new RegExp(escape(question)));
+
+      // Malik, in another browser, sees the unread count and the message.
+      const malik = await t.newPage();
+      await signIn(t, malik, DEMO_VOLUNTEER);
+      await t.goto(malik, '/conversations');
+      await expectHeading(malik, 'Messages');
+      const item = malik.locator('main ul.conversations > li')
+        .filter({ has: malik.getByRole('link', { name: conversationTitle, exact: true }) });
+      assert.equal(await item.count(), 1, 'the conversation is listed');
+      assert.match(await item.innerText(), /\d+ messages? non lus?/, 'unread messages are said in words');
+      assert.match(await item.innerText(), new RegExp(escape(question.slice(0, 40))));
+      await t.navigate(malik, () => item.getByRole('link', { name: conversationTitle, exact: true }).click());
+      assert.equal(here(malik), conversationPath);
+      const malikThread = malik.locator('main ol#messages');
+      assert.match(await malikThread.locator('> li').last().innerText(), new RegExp(escape(question)));
+      assert.match(await malikThread.locator('> li').last().innerText(), /^Odette Voisine/);
+
+      // Reading cleared the count; Malik answers.
+      await t.goto(malik, '/conversations');
+      assert.doesNotMatch(await item.innerText(), /non lu/, 'read once opened');
+      await t.navigate(malik, () => item.getByRole('link', { name: conversationTitle, exact: true }).click());
+      const answer = 'Oui, mardi 15 h, avec plaisir !';
+      await malik.getByLabel('Votre message', { exact: true }).fill(answer);
+      await t.navigate(malik, () => malik.locator('main').getByRole('button', { name: 'Envoyer', exact: true }).click(),
+        { what: 'answer' });
+      assert.match(await malikThread.locator('> li').last().innerText(), new RegExp(escape(answer)));
+
+      // Odette sees the answer.
+      await t.goto(odette, '/conversations');
+      const odetteItem = odette.locator('main ul.conversations > li')
+        .filter({ has: odette.getByRole('link', { name: conversationTitle, exact: true }) });
+      assert.match(await odetteItem.innerText(), /1 message non lu/);
+      await t.navigate(odette, () => odetteItem.getByRole('link', { name: conversationTitle, exact: true }).click());
+      const last = thread.locator('> li').last();
+      assert.match(await last.innerText(), /^Malik Bénévole/);
+      assert.match(await last.innerText(), new RegExp(escape(answer)));
+    },
+  },
 ];

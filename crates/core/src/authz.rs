@@ -36,6 +36,11 @@ pub enum Action {
     /// Run a visits programme: vet visitors, add visited people, approve and
     /// end pairings, read visit notes.
     CoordinateVisits,
+    /// Moderate the conversations linked to the organisation (its team, its
+    /// pairings, the needs posted in its name): read reports, hide
+    /// messages, warn their authors. Suspending an account is for platform
+    /// administrators only.
+    Moderate,
     /// Open the platform administration (people, organisations, audit log).
     AdministerPlatform,
 }
@@ -51,6 +56,7 @@ impl Action {
         Self::AccompanyPeople,
         Self::ActForPeople,
         Self::CoordinateVisits,
+        Self::Moderate,
         Self::AdministerPlatform,
     ];
 }
@@ -75,6 +81,7 @@ pub fn allows(actor: Actor, action: Action) -> bool {
         Action::AccompanyPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::ActForPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::CoordinateVisits => matches!(role, Coordinator | Admin),
+        Action::Moderate => role == Admin,
         Action::AdministerPlatform => false,
     }
 }
@@ -125,6 +132,7 @@ mod tests {
                     AccompanyPeople,
                     ActForPeople,
                     CoordinateVisits,
+                    Moderate,
                 ],
             ),
         ];

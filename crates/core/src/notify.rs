@@ -25,10 +25,12 @@ pub enum Kind {
     DocumentShared,
     /// A caller left you a voicemail.
     Voicemail,
+    /// A moderator warned you about one of your messages.
+    Moderation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Invited,
         Kind::Response,
         Kind::Accepted,
@@ -37,6 +39,7 @@ impl Kind {
         Kind::VisitOverdue,
         Kind::DocumentShared,
         Kind::Voicemail,
+        Kind::Moderation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Kind {
             Self::VisitOverdue => "visit-overdue",
             Self::DocumentShared => "document-shared",
             Self::Voicemail => "voicemail",
+            Self::Moderation => "moderation",
         }
     }
 
@@ -253,6 +257,8 @@ mod tests {
             assert_eq!(Channel::parse(channel.code()), Ok(channel));
         }
         assert_eq!(Kind::parse("spam"), Err(Invalid::Choice));
+        assert_eq!(Kind::parse("moderation"), Ok(Kind::Moderation));
+        assert_eq!(Kind::ALL.len(), 9, "every kind is listed");
     }
 
     #[test]

@@ -302,6 +302,13 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         volunteer: staff_ids[3],
     };
     crate::demo_visits::seed(db, team, &programme_members).await?;
+    let cast = crate::demo_conversations::Cast {
+        odette: staff_ids[4],
+        volunteer: staff_ids[3],
+        coordinator: staff_ids[2],
+        voisins,
+    };
+    crate::demo_conversations::seed(db, cast).await?;
     Ok(true)
 }
 

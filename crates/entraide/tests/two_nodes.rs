@@ -1,6 +1,6 @@
-//! Two `entraide serve` processes on one PostgreSQL database: what is
-//! written through one node reaches a live stream opened on the other
-//! (through LISTEN/NOTIFY). Skipped without `ENTRAIDE_TEST_POSTGRES_URL`.
+//! Two `entraide serve` processes on one PostgreSQL database: a message
+//! sent through one node reaches a live stream opened on the other (through
+//! LISTEN/NOTIFY). Skipped without `ENTRAIDE_TEST_POSTGRES_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Child, Command, Stdio};
@@ -121,6 +121,31 @@ async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
     .await;
     let exchange = created["id"].as_i64().unwrap();
 
+    // Bob answers, Odette chooses him: they share the need's conversation.
+    let steps = format!("{}/api/v1/exchanges/{exchange}/steps", a.base);
+    let respond = json!({"step": "respond"});
+    call(
+        &client,
+        reqwest::Method::POST,
+        steps.clone(),
+        &bob_token,
+        respond,
+    )
+    .await;
+    let bob_id = bob["user"]["profile"]["id"].as_i64().unwrap();
+    let choose = json!({"step": "choose", "person_id": bob_id});
+    call(&client, reqwest::Method::POST, steps, &odette_token, choose).await;
+    let opened = format!("{}/api/v1/exchanges/{exchange}/conversation", a.base);
+    let opened = call(
+        &client,
+        reqwest::Method::POST,
+        opened,
+        &bob_token,
+        json!({}),
+    )
+    .await;
+    let conversation = opened["id"].as_i64().unwrap();
+
     // Odette listens on node B.
     let mut stream = client
         .get(format!("{}/events", b.base))
@@ -131,17 +156,12 @@ async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
     assert_eq!(stream.status(), 200);
     let mut seen = String::new();
     let mut counts = Vec::new();
-    // Bob answers through node A.
-    let answered = async {
+    // Bob writes through node A.
+    let sent = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        call(
-            &client,
-            reqwest::Method::POST,
-            format!("{}/api/v1/exchanges/{exchange}/steps", a.base),
-            &bob_token,
-            json!({"step": "respond"}),
-        )
-        .await
+        let url = format!("{}/api/v1/conversations/{conversation}/messages", a.base);
+        let body = json!({"body": "Je passe samedi vers 10 h avec ma perceuse."});
+        call(&client, reqwest::Method::POST, url, &bob_token, body).await
     };
     let listen = async {
         loop {
@@ -155,7 +175,7 @@ async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
                 let event: String = seen.drain(..end + 2).collect();
                 if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
                     let value: Value = serde_json::from_str(data).unwrap();
-                    counts.push(value["notifications"].as_i64().unwrap());
+                    counts.push(value["messages"].as_i64().unwrap());
                 }
             }
             if counts.last() == Some(&1) {
@@ -163,11 +183,21 @@ async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
             }
         }
     };
-    tokio::join!(answered, listen);
+    tokio::join!(sent, listen);
     assert_eq!(
         counts.first(),
         Some(&0),
         "the stream starts with the current counts"
     );
+    let mine = format!("{}/api/v1/me/counts", b.base);
+    let unread = call(
+        &client,
+        reqwest::Method::GET,
+        mine,
+        &odette_token,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(unread["messages"], 1);
     db.close().await;
 }

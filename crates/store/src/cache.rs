@@ -165,9 +165,12 @@ mod tests {
         let sources = [
             include_str!("admin.rs"),
             include_str!("audit.rs"),
+            include_str!("conversations.rs"),
             include_str!("exchanges.rs"),
             include_str!("generate.rs"),
             include_str!("matching.rs"),
+            include_str!("messages.rs"),
+            include_str!("moderation.rs"),
             include_str!("pairings.rs"),
             include_str!("participations.rs"),
             include_str!("programmes.rs"),

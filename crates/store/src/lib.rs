@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 mod cache;
+pub mod conversations;
 mod db;
 mod error;
 pub mod exchanges;
@@ -13,6 +14,8 @@ pub mod import;
 pub mod jobs;
 pub mod live;
 pub mod matching;
+pub mod messages;
+pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod pairings;

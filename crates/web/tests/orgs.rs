@@ -1,5 +1,6 @@
-//! Organisations: the role × route authorisation matrix, invitations,
-//! roles, registering people with a PIN, and CSV import / export.
+//! Organisations: the role × route authorisation matrix (moderation
+//! included), invitations, roles, registering people with a PIN, and CSV
+//! import / export.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -53,6 +54,20 @@ async fn role_by_route_matrix() {
     for t in TestApp::all().await {
         let w = world(&t).await;
         let (org, target) = (w.org, w.target);
+        // A message in the team's conversation, for the moderation routes.
+        let (author, _) = t.sign_up("author@example.fr", "Author").await;
+        t.db.set_membership(org, author, "volunteer").await.unwrap();
+        let team =
+            t.db.open_group(entraide_store::conversations::Group::Team(org))
+                .await
+                .unwrap();
+        let body = entraide_core::conversation::MessageBody::parse("Bonjour l'équipe").unwrap();
+        let message =
+            t.db.post_message(team, author, &body)
+                .await
+                .unwrap()
+                .unwrap()
+                .message_id;
         // (method, path, body, roles allowed); every other role is refused.
         let routes: Vec<(&str, String, Option<serde_json::Value>, &[&str])> = vec![
             (
@@ -215,6 +230,66 @@ async fn role_by_route_matrix() {
                     "admin",
                     "platform",
                 ],
+            ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{org}/conversation"),
+                None,
+                &["volunteer", "coordinator", "social_worker", "admin"],
+            ),
+            (
+                "GET",
+                "/moderation".to_owned(),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
+                "/api/v1/moderation".to_owned(),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
+                "/api/v1/moderation/log".to_owned(),
+                None,
+                &["admin", "platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/moderation/messages/{message}/hide"),
+                Some(json!({})),
+                &["admin", "platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/moderation/messages/{message}/unhide"),
+                Some(json!({})),
+                &["admin", "platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/moderation/messages/{message}/warn"),
+                Some(json!({"comment": "Attention"})),
+                &["admin", "platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/moderation/messages/{message}/dismiss"),
+                Some(json!({})),
+                &["admin", "platform"],
+            ),
+            (
+                "GET",
+                format!("/moderation/messages/{message}/suspend"),
+                None,
+                &["platform"],
+            ),
+            (
+                "POST",
+                format!("/api/v1/moderation/messages/{message}/suspend"),
+                Some(json!({"days": "1"})),
+                &["platform"],
             ),
         ];
         for (method, path, body, allowed) in &routes {

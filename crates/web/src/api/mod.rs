@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod conversations;
 pub mod exchanges;
 pub mod me;
+pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod visits;
@@ -38,6 +40,12 @@ use crate::state::AppState;
         visits::log_visit, visits::mine,
         notifications::list, notifications::unread, notifications::read, notifications::read_all,
         notifications::settings, notifications::save_settings, notifications::dead_jobs, notifications::retry_job,
+        conversations::list, conversations::open_direct, conversations::open_exchange,
+        conversations::open_pairing, conversations::open_team, conversations::messages,
+        conversations::post, conversations::read, conversations::mute, conversations::block,
+        conversations::unblock, conversations::report,
+        moderation::queue, moderation::log, moderation::hide, moderation::unhide,
+        moderation::warn, moderation::suspend, moderation::dismiss,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -117,6 +125,44 @@ pub fn routes() -> Router<AppState> {
             get(visits::visits_of).post(visits::log_visit),
         )
         .route("/me/pairings", get(visits::mine))
+        .route("/conversations", get(conversations::list))
+        .route(
+            "/conversations/{id}/messages",
+            get(conversations::messages).post(conversations::post),
+        )
+        .route("/conversations/{id}/read", post(conversations::read))
+        .route("/conversations/{id}/mute", put(conversations::mute))
+        .route(
+            "/people/{id}/conversation",
+            post(conversations::open_direct),
+        )
+        .route(
+            "/people/{id}/block",
+            put(conversations::block).delete(conversations::unblock),
+        )
+        .route(
+            "/exchanges/{id}/conversation",
+            post(conversations::open_exchange),
+        )
+        .route(
+            "/pairings/{id}/conversation",
+            post(conversations::open_pairing),
+        )
+        .route("/orgs/{id}/conversation", post(conversations::open_team))
+        .route("/messages/{id}/report", post(conversations::report))
+        .route("/moderation", get(moderation::queue))
+        .route("/moderation/log", get(moderation::log))
+        .route("/moderation/messages/{id}/hide", post(moderation::hide))
+        .route("/moderation/messages/{id}/unhide", post(moderation::unhide))
+        .route("/moderation/messages/{id}/warn", post(moderation::warn))
+        .route(
+            "/moderation/messages/{id}/suspend",
+            post(moderation::suspend),
+        )
+        .route(
+            "/moderation/messages/{id}/dismiss",
+            post(moderation::dismiss),
+        )
         .route("/admin/people", get(admin::people))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/jobs", get(notifications::dead_jobs))

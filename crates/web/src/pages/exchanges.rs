@@ -227,6 +227,8 @@ pub struct ShowPage {
     /// The viewer may respond (with a message), and their other steps.
     can_respond: bool,
     other_steps: Vec<String>,
+    /// The viewer may open the exchange's conversation.
+    conversation: bool,
 }
 
 pub async fn show(
@@ -243,11 +245,18 @@ pub async fn show(
         .filter(|s| *s != Step::Respond.key())
         .cloned()
         .collect();
+    let conversation = crate::services::conversations::may_open(
+        &state,
+        &me.user,
+        entraide_store::conversations::Group::Exchange(id),
+    )
+    .await?;
     Ok(ShowPage {
         base: Base::titled(&me.ctx, exchange.title.clone()),
         e,
         can_respond,
         other_steps,
+        conversation,
     })
 }
 

@@ -3,10 +3,12 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod conversations;
 pub mod exchanges;
 pub mod home;
 pub mod layout;
 pub mod members;
+pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod profile;
@@ -113,6 +115,45 @@ pub fn routes() -> Router<AppState> {
             get(orgs::import_page).post(orgs::import),
         )
         .route("/join/{token}", get(orgs::join_page).post(orgs::join))
+        .route("/conversations", get(conversations::list))
+        .route("/conversations/{id}", get(conversations::show))
+        .route("/conversations/{id}/messages", post(conversations::post))
+        .route("/conversations/{id}/mute", post(conversations::mute))
+        .route("/conversations/{id}/unmute", post(conversations::unmute))
+        .route(
+            "/conversations/{id}/messages/{message}/report",
+            get(conversations::report_page).post(conversations::report),
+        )
+        .route("/people/{id}/message", post(conversations::message_person))
+        .route(
+            "/people/{id}/block",
+            get(conversations::block_page).post(conversations::block),
+        )
+        .route("/people/{id}/unblock", post(conversations::unblock))
+        .route(
+            "/exchanges/{id}/conversation",
+            get(conversations::exchange_conversation),
+        )
+        .route(
+            "/pairings/{id}/conversation",
+            get(conversations::pairing_conversation),
+        )
+        .route(
+            "/orgs/{id}/conversation",
+            get(conversations::team_conversation),
+        )
+        .route("/moderation", get(moderation::queue))
+        .route("/moderation/messages/{id}/hide", post(moderation::hide))
+        .route("/moderation/messages/{id}/unhide", post(moderation::unhide))
+        .route("/moderation/messages/{id}/warn", post(moderation::warn))
+        .route(
+            "/moderation/messages/{id}/dismiss",
+            post(moderation::dismiss),
+        )
+        .route(
+            "/moderation/messages/{id}/suspend",
+            get(moderation::suspend_page).post(moderation::suspend),
+        )
         .route("/admin", get(admin::dashboard))
         .route("/admin/people", get(admin::people))
         .route("/admin/audit", get(admin::audit))

@@ -150,6 +150,8 @@ pub struct ShowPage {
     org: Organisation,
     rights: Rights,
     programmes: Vec<entraide_store::programmes::Programme>,
+    /// The viewer belongs to the team and may open its conversation.
+    conversation: bool,
 }
 
 pub async fn show(
@@ -159,11 +161,18 @@ pub async fn show(
 ) -> Result<ShowPage, AppError> {
     let org = state.db.organisation(id).await?;
     let rights = rights(&state, &me, id).await?;
+    let conversation = crate::services::conversations::may_open(
+        &state,
+        &me.user,
+        entraide_store::conversations::Group::Team(id),
+    )
+    .await?;
     Ok(ShowPage {
         base: Base::titled(&me.ctx, org.name.clone()),
         org,
         rights,
         programmes: state.db.programmes_of(id).await?,
+        conversation,
     })
 }
 

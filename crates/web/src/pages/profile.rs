@@ -190,6 +190,7 @@ pub async fn remove_photo(
 pub struct PersonPage {
     base: Base,
     person: PersonView,
+    messaging: crate::services::conversations::PersonActions,
 }
 
 pub async fn person(
@@ -198,9 +199,11 @@ pub async fn person(
     Path(id): Path<i64>,
 ) -> Result<PersonPage, AppError> {
     let person = profiles::view_person(&state, &me.user, id).await?;
+    let messaging = crate::services::conversations::person_actions(&state, &me.user, id).await?;
     Ok(PersonPage {
         base: Base::titled(&me.ctx, person.display_name.clone()),
         person,
+        messaging,
     })
 }
 

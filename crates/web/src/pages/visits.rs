@@ -374,6 +374,8 @@ pub struct PairingPage {
     visits: Vec<Visit>,
     /// Notes are shown to coordinators only.
     coordinator: bool,
+    /// The viewer may open the pair's conversation.
+    conversation: bool,
 }
 
 /// A pairing's visit log: notes for coordinators, dates for the visitor.
@@ -387,8 +389,15 @@ pub async fn pairing(
     let coordinator = visits::coordinated(&state, &me.user, pairing.programme_id)
         .await
         .is_ok();
+    let conversation = crate::services::conversations::may_open(
+        &state,
+        &me.user,
+        entraide_store::conversations::Group::Pairing(id),
+    )
+    .await?;
     Ok(PairingPage {
         coordinator,
+        conversation,
         base: Base::titled(
             &me.ctx,
             me.ctx.lang.t_with(

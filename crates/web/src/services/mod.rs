@@ -2,11 +2,13 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod conversations;
 pub mod exchange_search;
 pub mod exchange_view;
 pub mod exchanges;
 pub mod matching;
 pub mod members_csv;
+pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod preferences;

@@ -63,11 +63,14 @@ pub async fn notify(
 pub struct Counts {
     /// Unread notifications.
     pub notifications: i64,
+    /// Unread messages in conversations that are not muted.
+    pub messages: i64,
 }
 
 pub async fn counts(state: &AppState, user: i64) -> Result<Counts, AppError> {
     Ok(Counts {
         notifications: state.db.unread_notifications(user).await?,
+        messages: state.db.unread_messages(user).await?,
     })
 }
 

@@ -1059,6 +1059,9 @@ export const scenarios = [
       assert.match(await mine.innerText(), /^Vous/);
       assert.match(await mine.innerText(), new RegExp(escape(question)));
 
+      // Odette moves on (an open conversation would read new messages at once).
+      await t.goto(odette, '/notifications');
+
       // Malik, in another browser, sees the unread count and the message.
       const malik = await t.newPage();
       await signIn(t, malik, DEMO_VOLUNTEER);
@@ -1094,6 +1097,13 @@ export const scenarios = [
       const last = thread.locator('> li').last();
       assert.match(await last.innerText(), /^Malik Bénévole/);
       assert.match(await last.innerText(), new RegExp(escape(answer)));
+
+      // With the conversation open, a new answer appears without reloading.
+      const live = `Je prendrai le bus 96. (${Date.now().toString(36)})`;
+      await api(t, 'POST', `${conversationPath}/messages`, {
+        token: await apiToken(t, DEMO_VOLUNTEER), status: 201, body: { body: live },
+      });
+      await thread.locator('> li').filter({ hasText: live }).waitFor({ timeout: 10_000 });
     },
   },
 ];

@@ -54,3 +54,33 @@ document.addEventListener("DOMContentLoaded", () => {
     document.dispatchEvent(new CustomEvent("entraide:counts", { detail: counts }));
   });
 });
+
+// On a conversation's page, new messages appear without reloading: when the
+// unread count goes up, the page is fetched again and its list replaced
+// (fetching it also marks the new messages read, so only a visible page
+// does it).
+document.addEventListener("DOMContentLoaded", () => {
+  const list = document.getElementById("messages");
+  if (!list || !window.fetch || !window.DOMParser) return;
+  let last = null;
+  document.addEventListener("entraide:counts", async (event) => {
+    const unread = event.detail.messages;
+    const grew = last !== null && unread > last;
+    last = unread;
+    if (!grew) return;
+    // A page left in a background tab does not read messages for its reader.
+    if (document.visibilityState === "hidden") {
+      document.addEventListener("visibilitychange", () => window.location.reload(), { once: true });
+      return;
+    }
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.getElementById("messages");
+      if (fresh) list.innerHTML = fresh.innerHTML;
+    } catch (_) {
+      // Offline or interrupted: the next reload shows everything.
+    }
+  });
+});

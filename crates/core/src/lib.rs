@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod error;
 pub mod exchange;
 pub mod geo;
+pub mod ledger;
 pub mod lifecycle;
 pub mod matching;
 pub mod names;

@@ -12,6 +12,8 @@ pub mod generate;
 pub mod helper_index;
 pub mod import;
 pub mod jobs;
+pub mod ledger;
+pub mod ledger_views;
 pub mod live;
 pub mod matching;
 pub mod messages;

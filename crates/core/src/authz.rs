@@ -41,6 +41,11 @@ pub enum Action {
     /// messages, warn their authors. Suspending an account is for platform
     /// administrators only.
     Moderate,
+    /// Hold an account in the organisation's time bank and give time.
+    UseTimeBank,
+    /// Open the time bank, set its limits, pay from the organisation's
+    /// account and reverse transfers.
+    ManageTimeBank,
     /// Open the platform administration (people, organisations, audit log).
     AdministerPlatform,
 }
@@ -57,6 +62,8 @@ impl Action {
         Self::ActForPeople,
         Self::CoordinateVisits,
         Self::Moderate,
+        Self::UseTimeBank,
+        Self::ManageTimeBank,
         Self::AdministerPlatform,
     ];
 }
@@ -82,6 +89,8 @@ pub fn allows(actor: Actor, action: Action) -> bool {
         Action::ActForPeople => matches!(role, Coordinator | SocialWorker | Admin),
         Action::CoordinateVisits => matches!(role, Coordinator | Admin),
         Action::Moderate => role == Admin,
+        Action::UseTimeBank => true,
+        Action::ManageTimeBank => role == Admin,
         Action::AdministerPlatform => false,
     }
 }
@@ -97,8 +106,8 @@ mod tests {
         use Action::*;
         let table: &[(Option<OrgRole>, &[Action])] = &[
             (None, &[]),
-            (Some(OrgRole::Member), &[ViewMembers]),
-            (Some(OrgRole::Volunteer), &[ViewMembers]),
+            (Some(OrgRole::Member), &[ViewMembers, UseTimeBank]),
+            (Some(OrgRole::Volunteer), &[ViewMembers, UseTimeBank]),
             (
                 Some(OrgRole::Coordinator),
                 &[
@@ -108,6 +117,7 @@ mod tests {
                     AccompanyPeople,
                     ActForPeople,
                     CoordinateVisits,
+                    UseTimeBank,
                 ],
             ),
             (
@@ -118,6 +128,7 @@ mod tests {
                     InviteMembers,
                     AccompanyPeople,
                     ActForPeople,
+                    UseTimeBank,
                 ],
             ),
             (
@@ -133,6 +144,8 @@ mod tests {
                     ActForPeople,
                     CoordinateVisits,
                     Moderate,
+                    UseTimeBank,
+                    ManageTimeBank,
                 ],
             ),
         ];

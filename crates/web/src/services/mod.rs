@@ -15,4 +15,5 @@ pub mod preferences;
 pub mod privacy;
 pub mod profiles;
 pub mod schedule;
+pub mod timebank;
 pub mod visits;

@@ -40,9 +40,11 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
   "$(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r)"
 
 wipe_postgres() { # the public schema, and the schemas of earlier runs
-  psql -qtA "$PG_URL" -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 't\_%'" |
-    psql -q "$PG_URL" >/dev/null
-  psql -q "$PG_URL" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' 2>/dev/null
+  local quiet='-c client_min_messages=warning'
+  PGOPTIONS="$quiet" psql -qtA "$PG_URL" \
+    -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 't\_%'" |
+    PGOPTIONS="$quiet" psql -q "$PG_URL" >/dev/null
+  PGOPTIONS="$quiet" psql -q "$PG_URL" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'
 }
 
 part() { [[ ",$PARTS," == *",$1,"* ]]; }

@@ -232,10 +232,11 @@ async fn run(
             idle as f64 / 1024.0
         );
     }
+    let base = format!("http://{addr}");
     println!(
-        "| streams | time to open the new ones | server RSS | (RSS - idle) / streams | signal to all: notify returned | last stream told |"
+        "| streams | the server counts | time to open the new ones | server RSS | (RSS - idle) / streams | signal to all: notify returned | last stream told |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     let mut tasks = Vec::new();
     for &target in steps {
         if target > people.len() {
@@ -270,6 +271,7 @@ async fn run(
             return Err(format!("{failed} streams failed").into());
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
+        let counted = live_streams(&base).await?;
         let memory = match (pid, idle) {
             (Some(pid), Some(idle)) => {
                 let rss = rss_kb(pid)?;
@@ -290,7 +292,7 @@ async fn run(
             None => "- | -".to_owned(),
         };
         println!(
-            "| {target} | {:.2} s ({:.0}/s) | {memory} | {timing} |",
+            "| {target} | {counted} | {:.2} s ({:.0}/s) | {memory} | {timing} |",
             open_time.as_secs_f64(),
             (target - before) as f64 / open_time.as_secs_f64().max(1e-9),
         );
@@ -298,16 +300,37 @@ async fn run(
     for task in &tasks {
         task.abort();
     }
+    // The server sees a stream closed when it next writes to it (a
+    // keep-alive comment every 20 s).
+    let closing = Instant::now();
+    while live_streams(&base).await? > 0 && closing.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let left = live_streams(&base).await?;
     if let (Some(pid), Some(idle)) = (pid, idle) {
-        tokio::time::sleep(Duration::from_secs(5)).await;
         let rss = rss_kb(pid)?;
         println!(
-            "server resident memory 5 s after closing every stream: {:.1} MB (idle was {:.1} MB)",
+            "server resident memory once it counted {left} streams left ({:.0} s after closing them): \
+             {:.1} MB (idle was {:.1} MB)",
+            closing.elapsed().as_secs_f64(),
             rss as f64 / 1024.0,
             idle as f64 / 1024.0
         );
     }
     Ok(())
+}
+
+/// The streams the server counts open (its `entraide_live_streams` gauge).
+async fn live_streams(base: &str) -> Result<i64, Error> {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await?
+        .text()
+        .await?;
+    Ok(text
+        .lines()
+        .find_map(|l| l.strip_prefix("entraide_live_streams "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as i64))
 }
 
 fn ms(d: Duration) -> f64 {

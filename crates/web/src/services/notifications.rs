@@ -99,7 +99,6 @@ pub async fn deliver(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Fai
         return Ok(Outcome::Done);
     }
     let lang = Lang::from_code(&n.locale).unwrap_or_default();
-    let text = sentence(lang, &n.kind, n.actor_name.as_deref(), &n.subject);
     let link = state.config.link(&n.link);
     let outcome = match n.channel.as_str() {
         "sms" => {
@@ -116,10 +115,12 @@ pub async fn deliver(worker: &Worker, job: &Job, at: i64) -> Result<Outcome, Fai
             Outcome::Done
         }
         "email" => {
-            let (Some(_), Some(to)) = (&worker.mailer, &n.email) else {
+            let Some(_) = &worker.mailer else {
                 return Ok(Outcome::Done);
             };
-            let email = notification_email(state, lang, &n, to, &text, &link).await?;
+            let Some(email) = render_email(state, &n).await? else {
+                return Ok(Outcome::Done);
+            };
             worker.email(&email).await?
         }
         _ => Outcome::Done,
@@ -136,6 +137,22 @@ fn held(quiet_from: i64, quiet_to: i64, at: i64) -> Option<i64> {
     let clock = time::OffsetDateTime::from_unix_timestamp(at).ok()?;
     let release = quiet.release(clock).unix_timestamp();
     (release > at).then_some(release)
+}
+
+/// The email telling of one notification, ready to send: its sentence in
+/// the recipient's language, as text and HTML, with the link and the
+/// one-click unsubscribe address. `None` when the recipient has no email
+/// address.
+pub async fn render_email(state: &AppState, n: &Delivery) -> Result<Option<Email>, Failure> {
+    let Some(to) = &n.email else {
+        return Ok(None);
+    };
+    let lang = Lang::from_code(&n.locale).unwrap_or_default();
+    let text = sentence(lang, &n.kind, n.actor_name.as_deref(), &n.subject);
+    let link = state.config.link(&n.link);
+    notification_email(state, lang, n, to, &text, &link)
+        .await
+        .map(Some)
 }
 
 /// An SMS for one notification: its sentence cut to fit one segment, and

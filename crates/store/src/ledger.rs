@@ -3,7 +3,8 @@
 //! stay within its limits, whatever runs at the same time.
 //!
 //! A transfer is one transaction that writes before it reads: the payer's
-//! row is debited only if it stays above the floor, the payee's credited
+//! row is debited only if it stays above the floor (the organisation's own
+//! account, which pays collective work, has none), the payee's credited
 //! only if it stays under the ceiling (both conditions in the `UPDATE`
 //! itself, so concurrent transfers cannot both pass a stale check), the two
 //! rows in the order of their ids (no deadlock between A→B and B→A), then
@@ -246,7 +247,7 @@ impl Db {
             let after: Option<i64> = if account == m.from {
                 sqlx::query_scalar(
                     "UPDATE time_accounts SET balance = balance - $1 WHERE id = $2 AND bank_id = $3 \
-                     AND balance - $1 >= $4 RETURNING balance",
+                     AND (kind = 'organisation' OR balance - $1 >= $4) RETURNING balance",
                 )
                 .bind(m.minutes)
                 .bind(account)
@@ -274,7 +275,7 @@ impl Db {
                     0
                 } else {
                     sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM time_accounts WHERE id = $1 AND balance - $2 < $3",
+                        "SELECT COUNT(*) FROM time_accounts WHERE id = $1 AND kind = 'member' AND balance - $2 < $3",
                     )
                     .bind(m.from)
                     .bind(m.minutes)

@@ -840,3 +840,17 @@ suspend-cancel = No, back to moderation
 notify-moderation = { $actor }, for the moderators, warns you about your message "{ $subject }"
 sms-moderation = { $actor }, for the moderators, warns you about your message:{" "}
 notify-kind-moderation = Warnings from the moderators
+
+# Time bank
+timebank-title = Time bank
+field-key = Request key
+field-floor-hours = Overdraft allowed (hours)
+field-ceiling-hours = Highest balance (hours)
+field-confirm-days = Confirm by itself after (days)
+error-ledger-floor = This gift would take the account below the overdraft the time bank allows.
+error-ledger-ceiling = This gift would take the account above the highest balance the time bank allows.
+error-ledger-same-account = You cannot give time to yourself.
+error-ledger-already-reversed = This movement was already reversed.
+error-ledger-not-reversible = A reversal cannot be reversed; make a new movement.
+error-ledger-unknown = This movement does not exist in this time bank.
+event-time-bank-configured = Time bank settings changed

@@ -840,3 +840,17 @@ suspend-cancel = Non, revenir à la modération
 notify-moderation = { $actor }, pour la modération, vous adresse un avertissement au sujet de votre message « { $subject } »
 sms-moderation = { $actor }, pour la modération, vous adresse un avertissement au sujet de votre message :{" "}
 notify-kind-moderation = Avertissements de la modération
+
+# Time bank
+timebank-title = Banque du temps
+field-key = Clé de la demande
+field-floor-hours = Découvert permis (heures)
+field-ceiling-hours = Solde maximum (heures)
+field-confirm-days = Confirmation automatique après (jours)
+error-ledger-floor = Ce don ferait passer le compte sous le découvert permis par la banque du temps.
+error-ledger-ceiling = Ce don ferait dépasser le solde maximum permis par la banque du temps.
+error-ledger-same-account = On ne peut pas se donner du temps à soi-même.
+error-ledger-already-reversed = Ce mouvement a déjà été annulé.
+error-ledger-not-reversible = Une annulation ne s'annule pas ; faites un nouveau mouvement.
+error-ledger-unknown = Ce mouvement n'existe pas dans cette banque du temps.
+event-time-bank-configured = Banque du temps réglée

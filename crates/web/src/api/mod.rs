@@ -9,6 +9,7 @@ pub mod me;
 pub mod moderation;
 pub mod notifications;
 pub mod orgs;
+pub mod timebank;
 pub mod visits;
 
 use askama::Template;
@@ -40,6 +41,7 @@ use crate::state::AppState;
         visits::log_visit, visits::mine,
         notifications::list, notifications::unread, notifications::read, notifications::read_all,
         notifications::settings, notifications::save_settings, notifications::dead_jobs, notifications::retry_job,
+        timebank::configure, timebank::account, timebank::transfer, timebank::reverse, timebank::totals,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
         conversations::post, conversations::read, conversations::mute, conversations::block,
@@ -171,6 +173,16 @@ pub fn routes() -> Router<AppState> {
         .route("/me/notifications/read-all", post(notifications::read_all))
         .route("/me/notifications/{id}/read", post(notifications::read))
         .route("/me/counts", get(notifications::unread))
+        .route(
+            "/orgs/{id}/timebank",
+            get(timebank::account).put(timebank::configure),
+        )
+        .route("/orgs/{id}/timebank/transfers", post(timebank::transfer))
+        .route(
+            "/orgs/{id}/timebank/transfers/{transfer}/reverse",
+            post(timebank::reverse),
+        )
+        .route("/orgs/{id}/timebank/totals", get(timebank::totals))
         .route(
             "/me/notification-settings",
             get(notifications::settings).put(notifications::save_settings),

@@ -33,7 +33,45 @@ pub struct BankTotals {
     pub mismatched: i64,
 }
 
+/// One movement of a bank, as its administrators list them.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct BankLine {
+    pub id: i64,
+    /// Empty for the organisation's account (or an erased member).
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+    pub minutes: i64,
+    pub kind: String,
+    pub reason: String,
+    pub reverses: Option<i64>,
+    /// 1 when a later movement reverses this one.
+    pub reversed: i64,
+    pub created_at: i64,
+}
+
 impl Db {
+    /// A bank's movements, newest first.
+    pub async fn bank_transfers(
+        &self,
+        bank: i64,
+        page: Page,
+    ) -> Result<Listing<BankLine>, StoreError> {
+        let rows = sqlx::query_as(
+            "SELECT t.id, uf.display_name AS from_name, ut.display_name AS to_name, t.minutes, t.kind, \
+             t.reason, t.reverses, (SELECT COUNT(*) FROM time_transfers r WHERE r.reverses = t.id) AS reversed, \
+             t.created_at FROM time_transfers t \
+             JOIN time_accounts af ON af.id = t.from_account LEFT JOIN users uf ON uf.id = af.user_id \
+             JOIN time_accounts ab ON ab.id = t.to_account LEFT JOIN users ut ON ut.id = ab.user_id \
+             WHERE t.bank_id = $1 ORDER BY t.id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(bank)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Listing::cut(rows, page))
+    }
+
     /// An account's movements, newest first.
     pub async fn statement(
         &self,

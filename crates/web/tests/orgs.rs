@@ -174,6 +174,12 @@ async fn role_by_route_matrix() {
             ("GET", "/admin".to_owned(), None, &["platform"]),
             ("GET", "/admin/audit".to_owned(), None, &["platform"]),
             ("GET", "/admin/jobs".to_owned(), None, &["platform"]),
+            (
+                "PUT",
+                format!("/api/v1/orgs/{org}/timebank"),
+                Some(json!({"floor_hours": "10", "ceiling_hours": "100", "confirm_days": "7"})),
+                &["admin", "platform"],
+            ),
             ("GET", "/api/v1/admin/jobs".to_owned(), None, &["platform"]),
             (
                 "GET",

@@ -63,7 +63,7 @@ async fn bank(t: &TestApp, people: usize, floor_hours: i64) -> Bank {
 }
 
 fn gift(to: i64, hours: &str, minutes: &str, key: &str) -> Value {
-    json!({"to": to, "hours": hours, "minutes": minutes, "reason": "Merci !", "key": key})
+    json!({"recipient": to, "hours": hours, "minutes": minutes, "why": "Merci !", "key": key})
 }
 
 async fn balance(t: &TestApp, org: i64, token: &str) -> i64 {
@@ -127,7 +127,7 @@ async fn gifts_refusals_collective_pay_and_reversals() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields = bad.json()["error"]["fields"].clone();
         assert!(
-            fields["minutes"].is_string() && fields["key"].is_string(),
+            fields["duration"].is_string() && fields["key"].is_string(),
             "{fields}"
         );
         let stranger = t
@@ -140,7 +140,7 @@ async fn gifts_refusals_collective_pay_and_reversals() {
             .await;
         assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-        let collective = json!({"to": bob, "hours": "2", "minutes": "0", "reason": "Fête de quartier",
+        let collective = json!({"recipient": bob, "hours": "2", "minutes": "0", "why": "Fête de quartier",
             "kind": "collective", "key": "c1"});
         let refused = t
             .api("POST", &path, &carol_token, Some(collective.clone()))
@@ -152,7 +152,7 @@ async fn gifts_refusals_collective_pay_and_reversals() {
 
         let first = given.json()["id"].as_i64().unwrap();
         let reverse = format!("/api/v1/orgs/{org}/timebank/transfers/{first}/reverse");
-        let why = Some(json!({"reason": "Erreur"}));
+        let why = Some(json!({"why": "Erreur"}));
         assert_eq!(
             t.api("POST", &reverse, &bob_token, why.clone())
                 .await
@@ -255,5 +255,147 @@ async fn a_thousand_concurrent_transfers_over_http_end_with_exact_balances() {
         assert_eq!(totals.json()["totals"]["sum"], 0);
         assert_eq!(totals.json()["totals"]["mismatched"], 0);
         assert_eq!(totals.json()["totals"]["transfers"], 1000);
+    }
+}
+
+#[tokio::test]
+async fn the_pages_give_time_explain_refusals_and_reverse_after_asking() {
+    for t in TestApp::all().await {
+        let (admin_id, _) = t.sign_up("admin@example.fr", "Admin").await;
+        let org =
+            t.db.create_organisation("Les Voisins", "collective", "", admin_id)
+                .await
+                .unwrap();
+        let (bob, _) = t.sign_up("bob@example.fr", "Bob").await;
+        let (carol, _) = t.sign_up("carol@example.fr", "Carol").await;
+        t.sign_up("dan@example.fr", "Dan").await;
+        for id in [bob, carol] {
+            t.db.set_membership(org, id, "member").await.unwrap();
+        }
+        let admin = t.web_login("admin@example.fr").await;
+        let bob_web = t.web_login("bob@example.fr").await;
+        let path = format!("/orgs/{org}/timebank");
+        assert_eq!(
+            t.get(&path, &bob_web).await.status,
+            StatusCode::NOT_FOUND,
+            "no bank yet"
+        );
+        let closed = t.get(&path, &admin).await;
+        assert!(closed.body.contains("Ouvrir la banque du temps"));
+        let bad = t
+            .post_form(
+                &path,
+                &[
+                    ("floor_hours", "-3"),
+                    ("ceiling_hours", "100"),
+                    ("confirm_days", "7"),
+                ],
+                &admin,
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let opened = t
+            .post_form(
+                &path,
+                &[
+                    ("floor_hours", "2"),
+                    ("ceiling_hours", "100"),
+                    ("confirm_days", "7"),
+                ],
+                &admin,
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER);
+
+        let page = t.get(&path, &bob_web).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("0 h 00") && page.body.contains("−2 h 00"),
+            "{}",
+            page.body
+        );
+        let key = page.body.split("name=\"key\" value=\"").nth(1).unwrap()[..32].to_owned();
+        let carol_id = carol.to_string();
+        let form = [
+            ("recipient", carol_id.as_str()),
+            ("hours", "1"),
+            ("minutes", "15"),
+            ("why", "Merci pour les courses"),
+            ("key", key.as_str()),
+        ];
+        let given = t.post_form(&format!("{path}/gifts"), &form, &bob_web).await;
+        assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+        let twice = t.post_form(&format!("{path}/gifts"), &form, &bob_web).await;
+        assert_eq!(
+            twice.status,
+            StatusCode::SEE_OTHER,
+            "a double submit pays once"
+        );
+        let after = t.get(&path, &bob_web).await;
+        assert!(after.body.contains("−1 h 15") && after.body.contains("Merci pour les courses"));
+        assert!(!after.body.contains("−2 h 30"), "paid once");
+
+        let over = [
+            ("recipient", carol_id.as_str()),
+            ("hours", "1"),
+            ("minutes", ""),
+            ("why", "Encore"),
+            ("key", "k2"),
+        ];
+        let refused = t.post_form(&format!("{path}/gifts"), &over, &bob_web).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(
+            refused.body.contains("sous le découvert permis"),
+            "{}",
+            refused.body
+        );
+        let empty = [
+            ("recipient", carol_id.as_str()),
+            ("hours", ""),
+            ("minutes", ""),
+            ("why", ""),
+            ("key", "k3"),
+        ];
+        let invalid = t
+            .post_form(&format!("{path}/gifts"), &empty, &bob_web)
+            .await;
+        assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            invalid.body.contains("href=\"#f-duration\"")
+                && invalid.body.contains("href=\"#f-why\"")
+        );
+
+        let dan = t.web_login("dan@example.fr").await;
+        assert_eq!(
+            t.get(&path, &dan).await.status,
+            StatusCode::FORBIDDEN,
+            "not a member"
+        );
+        let transfer = t.db.bank_totals(org).await.unwrap();
+        assert_eq!(transfer.transfers, 1);
+        let id_line = after.body.split(&format!("{path}/transfers/")).nth(1);
+        assert!(id_line.is_none(), "members see no reverse link");
+        let admin_page = t.get(&path, &admin).await;
+        let id: String = admin_page
+            .body
+            .split(&format!("{path}/transfers/"))
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let reverse = format!("{path}/transfers/{id}/reverse");
+        assert_eq!(
+            t.get(&reverse, &bob_web).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let ask = t.get(&reverse, &admin).await;
+        assert!(ask.body.contains("Non, le garder"));
+        let done = t
+            .post_form(&reverse, &[("why", "Erreur de saisie")], &admin)
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let totals = t.db.bank_totals(org).await.unwrap();
+        assert_eq!((totals.sum, totals.transfers, totals.mismatched), (0, 2, 0));
     }
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use entraide_store::ledger::Transfer;
-use entraide_store::ledger_views::{BankTotals, StatementLine};
+use entraide_store::ledger_views::{BankLine, BankTotals};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,7 +63,7 @@ pub async fn transfer(
 #[derive(Deserialize, ToSchema)]
 pub struct ReverseBody {
     /// Why it is reversed; kept with the reversal.
-    pub reason: String,
+    pub why: String,
 }
 
 /// Reverses a transfer (organisation admins); once per transfer.
@@ -75,15 +75,15 @@ pub async fn reverse(
     Path((id, transfer)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<ReverseBody>,
 ) -> Result<(StatusCode, Json<Transfer>), AppError> {
-    let done = timebank::reverse(&state, &me.user, id, transfer, &body.reason).await?;
+    let done = timebank::reverse(&state, &me.user, id, transfer, &body.why).await?;
     Ok((StatusCode::CREATED, Json(done)))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct BankView {
     pub totals: BankTotals,
-    /// The organisation account's latest movements.
-    pub organisation_account: Vec<StatementLine>,
+    /// The bank's latest fifty movements.
+    pub recent: Vec<BankLine>,
 }
 
 /// The bank's totals (always summing to zero) for its admins.
@@ -94,9 +94,6 @@ pub async fn totals(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<BankView>, AppError> {
-    let (totals, organisation_account) = timebank::totals(&state, &me.user, id).await?;
-    Ok(Json(BankView {
-        totals,
-        organisation_account,
-    }))
+    let (totals, recent) = timebank::totals(&state, &me.user, id).await?;
+    Ok(Json(BankView { totals, recent }))
 }

@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod profile;
+pub mod timebank;
 pub mod visits;
 
 use axum::Router;
@@ -171,6 +172,15 @@ pub fn routes() -> Router<AppState> {
             get(notifications::unsubscribe_page).post(notifications::unsubscribe),
         )
         .route("/events", get(notifications::events))
+        .route(
+            "/orgs/{id}/timebank",
+            get(timebank::show).post(timebank::configure),
+        )
+        .route("/orgs/{id}/timebank/gifts", post(timebank::give))
+        .route(
+            "/orgs/{id}/timebank/transfers/{transfer}/reverse",
+            get(timebank::reverse_page).post(timebank::reverse),
+        )
 }
 
 /// A "303 See Other" to `to`, the answer to every successful form post.

@@ -6,7 +6,7 @@ use entraide_core::authz::Action;
 use entraide_core::ledger::{Limits, Minutes, Refusal};
 use entraide_core::{Invalid, ParseError};
 use entraide_store::ledger::{Holder, NewTransfer, Transfer, TransferError};
-use entraide_store::ledger_views::{BankTotals, StatementLine};
+use entraide_store::ledger_views::{BankLine, BankTotals, StatementLine};
 use entraide_store::users::User;
 use entraide_store::{Listing, Page, StoreError};
 use serde::{Deserialize, Serialize};
@@ -83,11 +83,11 @@ pub async fn configure(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct GiftInput {
     /// Who receives the time (a member of the organisation).
-    pub to: i64,
+    pub recipient: i64,
     pub hours: String,
     pub minutes: String,
     /// Why (1 to 200 characters).
-    pub reason: String,
+    pub why: String,
     /// `gift` from your own account, or `collective` from the
     /// organisation's (administrators).
     #[serde(default = "gift")]
@@ -127,13 +127,13 @@ pub async fn give(
     let mut errors = entraide_core::error::Errors::default();
     let minutes = errors.take(
         Minutes::from_parts(&input.hours, &input.minutes)
-            .map_err(|e| ParseError::new("minutes", e)),
+            .map_err(|e| ParseError::new("duration", e)),
     );
-    let reason = input.reason.trim();
+    let reason = input.why.trim();
     if reason.is_empty() {
-        errors.push(ParseError::new("reason", Invalid::Required));
+        errors.push(ParseError::new("why", Invalid::Required));
     } else if reason.chars().count() > 200 {
-        errors.push(ParseError::new("reason", Invalid::TooLong));
+        errors.push(ParseError::new("why", Invalid::TooLong));
     }
     let key = input.key.trim();
     if key.is_empty() || key.len() > 100 {
@@ -142,8 +142,11 @@ pub async fn give(
     let Some(minutes) = minutes.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    if state.db.role_in(org, input.to).await?.is_none() {
-        return Err(AppError::field(ParseError::new("to", Invalid::Choice)));
+    if state.db.role_in(org, input.recipient).await?.is_none() {
+        return Err(AppError::field(ParseError::new(
+            "recipient",
+            Invalid::Choice,
+        )));
     }
     let from = if collective {
         Holder::Organisation
@@ -155,7 +158,7 @@ pub async fn give(
         .transfer(&NewTransfer {
             bank: org,
             from,
-            to: Holder::Member(input.to),
+            to: Holder::Member(input.recipient),
             minutes,
             kind: if collective { "collective" } else { "gift" },
             reason,
@@ -178,10 +181,7 @@ pub async fn reverse(
     require(state, user, org, Action::ManageTimeBank).await?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::field(ParseError::new(
-            "reason",
-            Invalid::Required,
-        )));
+        return Err(AppError::field(ParseError::new("why", Invalid::Required)));
     }
     Ok(state
         .db
@@ -229,16 +229,15 @@ pub async fn my_account(
     })
 }
 
-/// The bank's totals and the organisation account's statement (administrators).
+/// The bank's totals and its latest movements (administrators).
 pub async fn totals(
     state: &AppState,
     user: &User,
     org: i64,
-) -> Result<(BankTotals, Vec<StatementLine>), AppError> {
+) -> Result<(BankTotals, Vec<BankLine>), AppError> {
     require(state, user, org, Action::ManageTimeBank).await?;
     state.db.bank_limits(org).await?;
-    let account = state.db.time_account(org, Holder::Organisation).await?;
-    let lines = state.db.statement(account, Page::new(1, 50)).await?.rows;
+    let lines = state.db.bank_transfers(org, Page::new(1, 50)).await?.rows;
     Ok((state.db.bank_totals(org).await?, lines))
 }
 

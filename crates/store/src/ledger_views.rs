@@ -31,6 +31,8 @@ pub struct BankTotals {
     pub in_credit: i64,
     /// Accounts whose balance differs from the sum of their entries: always zero.
     pub mismatched: i64,
+    /// Transfers without exactly two entries summing to zero: always zero.
+    pub unbalanced: i64,
 }
 
 /// One movement of a bank, as its administrators list them.
@@ -115,12 +117,21 @@ impl Db {
         .bind(bank)
         .fetch_one(&self.pool)
         .await?;
+        let unbalanced: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM time_transfers t WHERE t.bank_id = $1 AND \
+             ((SELECT COUNT(*) FROM time_entries e WHERE e.transfer_id = t.id) <> 2 \
+              OR (SELECT COALESCE(SUM(e.minutes), 0) FROM time_entries e WHERE e.transfer_id = t.id) <> 0)",
+        )
+        .bind(bank)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(BankTotals {
             sum,
             accounts,
             transfers,
             in_credit,
             mismatched,
+            unbalanced,
         })
     }
 }

@@ -20,15 +20,17 @@ impl Drop for Node {
 }
 
 async fn start(url: &str, port: u16, data: &std::path::Path) -> Node {
-    let child = Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .arg("serve")
-        .env("ENTRAIDE_DATABASE_URL", url)
-        .env("ENTRAIDE_BIND", format!("127.0.0.1:{port}"))
-        .env("ENTRAIDE_DATA_DIR", data)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the entraide binary starts");
+    let node = Node(
+        Command::new(env!("CARGO_BIN_EXE_entraide"))
+            .arg("serve")
+            .env("ENTRAIDE_DATABASE_URL", url)
+            .env("ENTRAIDE_BIND", format!("127.0.0.1:{port}"))
+            .env("ENTRAIDE_DATA_DIR", data)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the entraide binary starts"),
+    );
     let client = reqwest::Client::new();
     for _ in 0..200 {
         let reply = client
@@ -36,7 +38,7 @@ async fn start(url: &str, port: u16, data: &std::path::Path) -> Node {
             .send()
             .await;
         if reply.is_ok_and(|r| r.status().is_success()) {
-            return Node(child);
+            return node;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -102,12 +104,12 @@ async fn storm(url: &str, db: &Db) {
         let acked = acked_tx.clone();
         senders.push(tokio::spawn(async move {
             let body = json!({"recipient": to_id, "hours": "0", "minutes": (1 + n % 40).to_string(), "why": "orage", "key": format!("s{n}")});
-            if let Ok(reply) = client.post(url).bearer_auth(token).json(&body).send().await {
-                if reply.status() == 201 {
-                    if let Ok(done) = reply.json::<Value>().await {
-                        let _ = acked.send(done["id"].as_i64().unwrap_or(0));
-                    }
-                }
+            let sent = client.post(url).bearer_auth(token).json(&body).send().await;
+            if let Ok(reply) = sent
+                && reply.status() == 201
+                && let Ok(done) = reply.json::<Value>().await
+            {
+                let _ = acked.send(done["id"].as_i64().unwrap_or(0));
             }
         }));
     }

@@ -27,10 +27,12 @@ pub enum Kind {
     Voicemail,
     /// A moderator warned you about one of your messages.
     Moderation,
+    /// Someone thanked you.
+    Thanks,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Invited,
         Kind::Response,
         Kind::Accepted,
@@ -40,6 +42,7 @@ impl Kind {
         Kind::DocumentShared,
         Kind::Voicemail,
         Kind::Moderation,
+        Kind::Thanks,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Kind {
             Self::DocumentShared => "document-shared",
             Self::Voicemail => "voicemail",
             Self::Moderation => "moderation",
+            Self::Thanks => "thanks",
         }
     }
 

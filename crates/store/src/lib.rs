@@ -31,6 +31,7 @@ pub mod signup;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod thanks;
 pub mod tokens;
 pub mod users;
 

@@ -9,6 +9,7 @@ pub mod me;
 pub mod moderation;
 pub mod notifications;
 pub mod orgs;
+pub mod thanks;
 pub mod timebank;
 pub mod visits;
 
@@ -42,6 +43,7 @@ use crate::state::AppState;
         notifications::list, notifications::unread, notifications::read, notifications::read_all,
         notifications::settings, notifications::save_settings, notifications::dead_jobs, notifications::retry_job,
         timebank::configure, timebank::account, timebank::transfer, timebank::reverse, timebank::totals,
+        thanks::give, thanks::received,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
         conversations::post, conversations::read, conversations::mute, conversations::block,
@@ -183,6 +185,10 @@ pub fn routes() -> Router<AppState> {
             post(timebank::reverse),
         )
         .route("/orgs/{id}/timebank/totals", get(timebank::totals))
+        .route(
+            "/people/{id}/thanks",
+            get(thanks::received).post(thanks::give),
+        )
         .route(
             "/me/notification-settings",
             get(notifications::settings).put(notifications::save_settings),

@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/photo/remove", post(profile::remove_photo))
         .route("/people/{id}", get(profile::person))
         .route("/people/{id}/photo", get(profile::photo_file))
+        .route("/people/{id}/thanks", post(profile::thank))
         .route(
             "/me/tokens",
             get(account::tokens_page).post(account::create_token),

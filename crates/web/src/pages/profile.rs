@@ -191,6 +191,10 @@ pub struct PersonPage {
     base: Base,
     person: PersonView,
     messaging: crate::services::conversations::PersonActions,
+    thanks: crate::services::thanks::Received,
+    /// The viewer's own profile: no thanks form.
+    own: bool,
+    form: crate::forms::FormView,
 }
 
 pub async fn person(
@@ -198,13 +202,48 @@ pub async fn person(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<PersonPage, AppError> {
-    let person = profiles::view_person(&state, &me.user, id).await?;
-    let messaging = crate::services::conversations::person_actions(&state, &me.user, id).await?;
+    person_page(&state, &me, id, crate::forms::FormView::default()).await
+}
+
+async fn person_page(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    form: crate::forms::FormView,
+) -> Result<PersonPage, AppError> {
+    let person = profiles::view_person(state, &me.user, id).await?;
+    let messaging = crate::services::conversations::person_actions(state, &me.user, id).await?;
     Ok(PersonPage {
         base: Base::titled(&me.ctx, person.display_name.clone()),
+        thanks: crate::services::thanks::received(state, &me.user, id).await?,
+        own: id == me.user.id,
         person,
         messaging,
+        form,
     })
+}
+
+/// Thanks a person from their profile.
+pub async fn thank(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    form: crate::forms::FormData,
+) -> Response {
+    match crate::services::thanks::give(&state, &me.user, id, form.get("thanks_message")).await {
+        Ok(_) => super::see_other(&format!("/people/{id}?done=thanks-sent")),
+        Err(error @ (AppError::Internal(_) | AppError::NotFound | AppError::Forbidden)) => {
+            error.into_response()
+        }
+        Err(error) => {
+            let status = error.status();
+            let view = crate::forms::FormView::from_data(&form).with_error(&error, me.ctx.lang);
+            match person_page(&state, &me, id, view).await {
+                Ok(page) => (status, page).into_response(),
+                Err(error) => error.into_response(),
+            }
+        }
+    }
 }
 
 /// A profile photo, for those who may see the profile.

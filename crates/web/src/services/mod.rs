@@ -15,5 +15,6 @@ pub mod preferences;
 pub mod privacy;
 pub mod profiles;
 pub mod schedule;
+pub mod thanks;
 pub mod timebank;
 pub mod visits;

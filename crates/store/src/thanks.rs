@@ -1,0 +1,79 @@
+//! Thanks ("mercis"): recorded within each person's daily allowance, and
+//! listed on the profile of the person thanked.
+
+use serde::Serialize;
+
+use crate::{Db, StoreError, now};
+
+/// Thanks a person may give in a day.
+pub const DAILY_ALLOWANCE: i64 = 5;
+
+/// A thank-you as the profile shows it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct Thanks {
+    pub id: i64,
+    /// Empty when the giver's account was erased.
+    pub from_name: Option<String>,
+    pub message: String,
+    pub created_at: i64,
+}
+
+impl Db {
+    /// Records thanks unless `from` used up today's allowance (since
+    /// `day_start`); returns the new id, or `None` when the allowance is
+    /// spent. One statement, so the count and the insert cannot part.
+    pub async fn give_thanks(
+        &self,
+        from: i64,
+        to: i64,
+        message: &str,
+        day_start: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO thanks (from_id, to_id, message, created_at) \
+             SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM thanks WHERE from_id = $1 AND created_at >= $5) < $6 \
+             RETURNING id",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(message)
+        .bind(now())
+        .bind(day_start)
+        .bind(DAILY_ALLOWANCE)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Thanks left today for `from`.
+    pub async fn thanks_left(&self, from: i64, day_start: i64) -> Result<i64, StoreError> {
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM thanks WHERE from_id = $1 AND created_at >= $2",
+        )
+        .bind(from)
+        .bind(day_start)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((DAILY_ALLOWANCE - used).max(0))
+    }
+
+    /// How many thanks `to` received, and the latest few.
+    pub async fn thanks_received(
+        &self,
+        to: i64,
+        latest: i64,
+    ) -> Result<(i64, Vec<Thanks>), StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM thanks WHERE to_id = $1")
+            .bind(to)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query_as(
+            "SELECT t.id, u.display_name AS from_name, t.message, t.created_at FROM thanks t \
+             LEFT JOIN users u ON u.id = t.from_id WHERE t.to_id = $1 ORDER BY t.id DESC LIMIT $2",
+        )
+        .bind(to)
+        .bind(latest)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((count, rows))
+    }
+}

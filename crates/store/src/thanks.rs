@@ -21,7 +21,9 @@ pub struct Thanks {
 impl Db {
     /// Records thanks unless `from` used up today's allowance (since
     /// `day_start`); returns the new id, or `None` when the allowance is
-    /// spent. One statement, so the count and the insert cannot part.
+    /// spent. The count and the insert are one statement: serial on SQLite;
+    /// on PostgreSQL two thanks sent at the same instant could both pass,
+    /// which at worst gives one more thanks than the allowance.
     pub async fn give_thanks(
         &self,
         from: i64,

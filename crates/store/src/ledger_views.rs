@@ -134,4 +134,14 @@ impl Db {
             unbalanced,
         })
     }
+
+    /// A member's accounts: (bank, account, balance).
+    pub async fn time_accounts_of(&self, user: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT bank_id, id, balance FROM time_accounts WHERE user_id = $1 ORDER BY bank_id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

@@ -257,4 +257,22 @@ impl Db {
         .await?;
         Ok(count > 0)
     }
+
+    /// Messages `author` wrote, oldest first, for their data download.
+    pub async fn messages_by(
+        &self,
+        author: i64,
+        page: Page,
+    ) -> Result<Listing<(i64, i64, String, i64)>, StoreError> {
+        let rows = sqlx::query_as(
+            "SELECT id, conversation_id, body, created_at FROM messages WHERE author_id = $1 \
+             ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(author)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Listing::cut(rows, page))
+    }
 }

@@ -78,4 +78,16 @@ impl Db {
         .await?;
         Ok((count, rows))
     }
+
+    /// Every thanks `from` gave (recipient's name, message, when), for
+    /// their data download.
+    pub async fn thanks_given(&self, from: i64) -> Result<Vec<Thanks>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT t.id, u.display_name AS from_name, t.message, t.created_at FROM thanks t \
+             JOIN users u ON u.id = t.to_id WHERE t.from_id = $1 ORDER BY t.id",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

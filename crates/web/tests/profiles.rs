@@ -302,6 +302,17 @@ async fn download_my_data_and_delete_my_account() {
                 .iter()
                 .any(|e| e["event"] == "account-created")
         );
+        for key in [
+            "notification_settings",
+            "notifications",
+            "messages_written",
+            "thanks_received",
+            "thanks_given",
+            "time_bank",
+        ] {
+            assert!(!export[key].is_null(), "the download holds {key}");
+        }
+        assert_eq!(export["notification_settings"]["channel"], "email");
         let zip = t.get("/me/export", &cookie).await;
         assert_eq!(zip.headers["content-type"], "application/zip");
 

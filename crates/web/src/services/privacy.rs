@@ -61,6 +61,48 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
             break;
         }
     }
+    let mut notifications = Vec::new();
+    for number in 1.. {
+        let page = db.notifications(user.id, Page::new(number, 100)).await?;
+        notifications.extend(page.rows.iter().map(|n| {
+            json!({"kind": n.kind, "from": n.actor_name, "subject": n.subject, "link": n.link,
+                "created_at": n.created_at, "read_at": n.read_at})
+        }));
+        if !page.more {
+            break;
+        }
+    }
+    let mut messages = Vec::new();
+    for number in 1.. {
+        let page = db.messages_by(user.id, Page::new(number, 100)).await?;
+        messages.extend(page.rows.iter().map(|(id, conversation, body, at)| {
+            json!({"id": id, "conversation_id": conversation, "body": body, "created_at": at})
+        }));
+        if !page.more {
+            break;
+        }
+    }
+    let (_, thanks_received) = db.thanks_received(user.id, i64::MAX).await?;
+    let thanks_given: Vec<_> = db
+        .thanks_given(user.id)
+        .await?
+        .into_iter()
+        .map(|t| json!({"to": t.from_name, "message": t.message, "created_at": t.created_at}))
+        .collect();
+    let mut time_bank = Vec::new();
+    for (bank, account, balance) in db.time_accounts_of(user.id).await? {
+        let mut lines = Vec::new();
+        for number in 1.. {
+            let page = db.statement(account, Page::new(number, 100)).await?;
+            lines.extend(page.rows);
+            if !page.more {
+                break;
+            }
+        }
+        time_bank
+            .push(json!({"organisation_id": bank, "balance_minutes": balance, "movements": lines}));
+    }
+    let settings = db.notification_settings(user.id).await?;
     Ok(json!({
         "account": {
             "id": user.id,
@@ -90,6 +132,15 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         "activity": activity,
         "needs_and_offers": exchanges,
         "participations": involvements,
+        "notification_settings": {
+            "channel": settings.channel, "phone": settings.phone,
+            "quiet_from": settings.quiet_from, "quiet_to": settings.quiet_to, "modes": settings.modes,
+        },
+        "notifications": notifications,
+        "messages_written": messages,
+        "thanks_received": thanks_received,
+        "thanks_given": thanks_given,
+        "time_bank": time_bank,
     }))
 }
 

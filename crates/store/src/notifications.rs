@@ -324,8 +324,24 @@ impl Db {
         Ok(())
     }
 
-    /// The token of `user`'s unsubscribe links, made on first use.
+    /// The token of `user`'s unsubscribe links, made on first use. Read
+    /// first: every notification email asks for it, and only the first
+    /// should write.
     pub async fn notify_token(&self, user: i64) -> Result<String, StoreError> {
+        let read = || async {
+            sqlx::query_scalar::<_, Option<String>>("SELECT notify_token FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&self.pool)
+                .await
+        };
+        if let Some(token) = read().await? {
+            return Ok(token);
+        }
+        self.make_notify_token(user).await?;
+        read().await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn make_notify_token(&self, user: i64) -> Result<(), StoreError> {
         let _writing = self.writing();
         let fresh = uuid::Uuid::new_v4().simple().to_string();
         sqlx::query("UPDATE users SET notify_token = $1 WHERE id = $2 AND notify_token IS NULL")
@@ -333,12 +349,7 @@ impl Db {
             .bind(user)
             .execute(&self.pool)
             .await?;
-        Ok(
-            sqlx::query_scalar("SELECT notify_token FROM users WHERE id = $1")
-                .bind(user)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(())
     }
 
     /// Who holds an unsubscribe token (`NotFound` when nobody does).

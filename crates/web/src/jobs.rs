@@ -183,3 +183,22 @@ impl Worker {
         }
     }
 }
+
+/// Gives a dead letter another set of attempts, on an administrator's
+/// request (logged), and wakes the worker. `NotFound` unless the job is dead.
+pub async fn retry(state: &AppState, by: i64, id: i64) -> Result<(), crate::error::AppError> {
+    if !state.db.retry_job(id).await? {
+        return Err(crate::error::AppError::NotFound);
+    }
+    state
+        .db
+        .audit(entraide_store::audit::NewAudit {
+            event: "job-retried",
+            actor_id: Some(by),
+            detail: &id.to_string(),
+            ..Default::default()
+        })
+        .await?;
+    state.wake_jobs.notify_one();
+    Ok(())
+}

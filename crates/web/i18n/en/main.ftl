@@ -674,6 +674,7 @@ sms-message = { $actor } wrote to you:{" "}
 sms-visit-overdue = Visit overdue:{" "}
 sms-document-shared = { $actor } shared a document:{" "}
 sms-voicemail = New voicemail:{" "}
+sms-from = Entraide:{" "}
 sms-digest = Entraide: { $count } new notifications. { $link }
 notify-kind-invited = Invitations to help
 notify-kind-response = Answers to your needs and offers

@@ -674,6 +674,7 @@ sms-message = { $actor } vous a écrit :{" "}
 sms-visit-overdue = Visite en retard :{" "}
 sms-document-shared = { $actor } a partagé un document :{" "}
 sms-voicemail = Nouveau message vocal :{" "}
+sms-from = Entraide :{" "}
 sms-digest = Entraide : { $count } nouvelles notifications. { $link }
 notify-kind-invited = Invitations à aider
 notify-kind-response = Réponses à vos demandes et propositions

@@ -118,18 +118,6 @@ pub async fn retry_job(
     PlatformAdmin(me): PlatformAdmin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    if !state.db.retry_job(id).await? {
-        return Err(AppError::NotFound);
-    }
-    state
-        .db
-        .audit(entraide_store::audit::NewAudit {
-            event: "job-retried",
-            actor_id: Some(me.user.id),
-            detail: &id.to_string(),
-            ..Default::default()
-        })
-        .await?;
-    state.wake_jobs.notify_one();
+    crate::jobs::retry(&state, me.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -123,18 +123,6 @@ pub async fn retry_job(
     PlatformAdmin(me): PlatformAdmin,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<axum::response::Response, AppError> {
-    if !state.db.retry_job(id).await? {
-        return Err(AppError::NotFound);
-    }
-    state
-        .db
-        .audit(entraide_store::audit::NewAudit {
-            event: "job-retried",
-            actor_id: Some(me.user.id),
-            detail: &id.to_string(),
-            ..Default::default()
-        })
-        .await?;
-    state.wake_jobs.notify_one();
+    crate::jobs::retry(&state, me.user.id, id).await?;
     Ok(super::see_other("/admin/jobs?done=job-retried"))
 }

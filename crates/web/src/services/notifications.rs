@@ -167,7 +167,7 @@ fn sms_body(lang: Lang, n: &Delivery, link: &str) -> String {
         &[("actor", actor), ("subject", String::new())],
     );
     fit_sms(
-        &format!("Entraide : {before}"),
+        &format!("{}{before}", lang.t("sms-from")),
         &n.subject,
         &format!(" {link}"),
     )

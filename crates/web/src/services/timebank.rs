@@ -3,7 +3,7 @@
 //! account, reversing a transfer, statements and totals.
 
 use entraide_core::authz::Action;
-use entraide_core::ledger::{Limits, Minutes, Refusal};
+use entraide_core::ledger::{Limits, Minutes};
 use entraide_core::{Invalid, ParseError};
 use entraide_store::ledger::{Holder, NewTransfer, Transfer, TransferError};
 use entraide_store::ledger_views::{BankLine, BankTotals, StatementLine};
@@ -248,9 +248,4 @@ pub async fn runs_bank(state: &AppState, org: i64) -> Result<bool, AppError> {
         Err(StoreError::NotFound) => Ok(false),
         Err(other) => Err(other.into()),
     }
-}
-
-/// Refusal codes, for tests and the API's documentation.
-pub fn refusal_code(refusal: Refusal) -> &'static str {
-    refusal.code()
 }

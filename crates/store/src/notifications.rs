@@ -68,6 +68,12 @@ pub struct Settings {
 /// Recipients per statement: well under both databases' parameter limits.
 const CHUNK: usize = 500;
 
+/// A notification with its recipient, for deliveries and digests.
+const DELIVERY_SELECT: &str = "SELECT n.id, n.user_id, n.kind, a.display_name AS actor_name, n.subject, \
+     n.link, n.delivery, u.email, u.phone, u.notify_channel AS channel, u.locale, u.quiet_from, \
+     u.quiet_to FROM notifications n JOIN users u ON u.id = n.user_id \
+     LEFT JOIN users a ON a.id = n.actor_id";
+
 const COLUMNS: &str =
     "n.id, n.kind, a.display_name AS actor_name, n.subject, n.link, n.created_at, n.read_at";
 
@@ -147,15 +153,11 @@ impl Db {
 
     /// A notification and its recipient's address, language and settings.
     pub async fn delivery(&self, id: i64) -> Result<Delivery, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT n.id, n.user_id, n.kind, a.display_name AS actor_name, n.subject, n.link, n.delivery, \
-             u.email, u.phone, u.notify_channel AS channel, u.locale, u.quiet_from, u.quiet_to \
-             FROM notifications n JOIN users u ON u.id = n.user_id \
-             LEFT JOIN users a ON a.id = n.actor_id WHERE n.id = $1",
-        )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?)
+        let sql = format!("{DELIVERY_SELECT} WHERE n.id = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Records notifications as told outside the site.
@@ -185,16 +187,13 @@ impl Db {
 
     /// What `user`'s digest holds, oldest first (at most 100).
     pub async fn digest_for(&self, user: i64) -> Result<Vec<Delivery>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT n.id, n.user_id, n.kind, a.display_name AS actor_name, n.subject, n.link, n.delivery, \
-             u.email, u.phone, u.notify_channel AS channel, u.locale, u.quiet_from, u.quiet_to \
-             FROM notifications n JOIN users u ON u.id = n.user_id \
-             LEFT JOIN users a ON a.id = n.actor_id \
-             WHERE n.user_id = $1 AND n.delivery = 'digest' ORDER BY n.id LIMIT 100",
-        )
-        .bind(user)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = format!(
+            "{DELIVERY_SELECT} WHERE n.user_id = $1 AND n.delivery = 'digest' ORDER BY n.id LIMIT 100"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// `user`'s notifications, newest first.

@@ -3,6 +3,7 @@
 //! positions, the life of an exchange, matching and search terms). Nothing here performs IO.
 
 pub mod authz;
+pub mod claim;
 pub mod conversation;
 pub mod credentials;
 pub mod error;

@@ -29,10 +29,16 @@ pub enum Kind {
     Moderation,
     /// Someone thanked you.
     Thanks,
+    /// Someone helped you: confirm the time they gave.
+    TimeToConfirm,
+    /// Time you gave was confirmed and credited.
+    TimeCredited,
+    /// Time given for an exchange is disputed.
+    TimeDisputed,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Invited,
         Kind::Response,
         Kind::Accepted,
@@ -43,6 +49,9 @@ impl Kind {
         Kind::Voicemail,
         Kind::Moderation,
         Kind::Thanks,
+        Kind::TimeToConfirm,
+        Kind::TimeCredited,
+        Kind::TimeDisputed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +66,9 @@ impl Kind {
             Self::Voicemail => "voicemail",
             Self::Moderation => "moderation",
             Self::Thanks => "thanks",
+            Self::TimeToConfirm => "time-to-confirm",
+            Self::TimeCredited => "time-credited",
+            Self::TimeDisputed => "time-disputed",
         }
     }
 
@@ -262,7 +274,7 @@ mod tests {
         }
         assert_eq!(Kind::parse("spam"), Err(Invalid::Choice));
         assert_eq!(Kind::parse("moderation"), Ok(Kind::Moderation));
-        assert_eq!(Kind::ALL.len(), 10, "every kind is listed");
+        assert_eq!(Kind::ALL.len(), 13, "every kind is listed");
     }
 
     #[test]

@@ -282,6 +282,9 @@ impl Db {
                 .await?;
             }
         }
+        if next == ExchangeState::Done {
+            crate::claims::open_claims(&mut tx, id, at).await?;
+        }
         if let Some(actor) = acting_for {
             crate::audit::record(
                 &mut tx,

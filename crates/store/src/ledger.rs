@@ -59,6 +59,9 @@ pub struct Transfer {
 pub enum TransferError {
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// A claim step not allowed from the claim's state or by this party.
+    #[error(transparent)]
+    Claim(#[from] entraide_core::claim::Refused),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -234,125 +237,138 @@ impl Db {
     }
 
     async fn apply(&self, m: &Movement<'_>, limits: Limits) -> Result<Transfer, TransferError> {
-        if m.from == m.to {
-            return Err(Refusal::SameAccount.into());
-        }
         let mut tx = self.pool.begin().await?;
-        // Lower id first, so two opposite transfers lock in the same order.
-        let mut balances = [(m.from, 0_i64), (m.to, 0_i64)];
-        let order = if m.from < m.to { [0, 1] } else { [1, 0] };
-        let mut payer_done = false;
-        for i in order {
-            let (account, _) = balances[i];
-            let after: Option<i64> = if account == m.from {
-                sqlx::query_scalar(
-                    "UPDATE time_accounts SET balance = balance - $1 WHERE id = $2 AND bank_id = $3 \
+        match apply_in(&mut tx, m, limits).await {
+            Ok(transfer) => {
+                tx.commit().await?;
+                Ok(transfer)
+            }
+            Err(TransferError::Store(StoreError::Conflict)) => {
+                drop(tx);
+                // The same key won a race, or the transfer was already reversed.
+                match self.transfer_by_key(m.key).await? {
+                    Some(done) => Ok(done),
+                    None => Err(Refusal::AlreadyReversed.into()),
+                }
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// Applies a movement inside `tx`, which the caller commits; a transfer
+/// already recorded under the same key (or a second reversal) comes back as
+/// [`StoreError::Conflict`], after which the transaction is unusable.
+pub(crate) async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    m: &Movement<'_>,
+    limits: Limits,
+) -> Result<Transfer, TransferError> {
+    if m.from == m.to {
+        return Err(Refusal::SameAccount.into());
+    }
+    // Lower id first, so two opposite transfers lock in the same order.
+    let mut balances = [(m.from, 0_i64), (m.to, 0_i64)];
+    let order = if m.from < m.to { [0, 1] } else { [1, 0] };
+    let mut payer_done = false;
+    for i in order {
+        let (account, _) = balances[i];
+        let after: Option<i64> = if account == m.from {
+            sqlx::query_scalar(
+                "UPDATE time_accounts SET balance = balance - $1 WHERE id = $2 AND bank_id = $3 \
                      AND (kind = 'organisation' OR balance - $1 >= $4) RETURNING balance",
-                )
-                .bind(m.minutes)
-                .bind(account)
-                .bind(m.bank)
-                .bind(limits.floor)
-                .fetch_optional(&mut *tx)
-                .await?
+            )
+            .bind(m.minutes)
+            .bind(account)
+            .bind(m.bank)
+            .bind(limits.floor)
+            .fetch_optional(&mut **tx)
+            .await?
+        } else {
+            sqlx::query_scalar(
+                "UPDATE time_accounts SET balance = balance + $1 WHERE id = $2 AND bank_id = $3 \
+                     AND balance + $1 <= $4 RETURNING balance",
+            )
+            .bind(m.minutes)
+            .bind(account)
+            .bind(m.bank)
+            .bind(limits.ceiling)
+            .fetch_optional(&mut **tx)
+            .await?
+        };
+        let Some(after) = after else {
+            // Dropping the transaction rolls back the other account. When
+            // both limits would refuse, the payer's floor is the answer,
+            // whichever row came first.
+            let payer_short: i64 = if account == m.from || payer_done {
+                0
             } else {
                 sqlx::query_scalar(
-                    "UPDATE time_accounts SET balance = balance + $1 WHERE id = $2 AND bank_id = $3 \
-                     AND balance + $1 <= $4 RETURNING balance",
-                )
-                .bind(m.minutes)
-                .bind(account)
-                .bind(m.bank)
-                .bind(limits.ceiling)
-                .fetch_optional(&mut *tx)
-                .await?
-            };
-            let Some(after) = after else {
-                // Dropping the transaction rolls back the other account. When
-                // both limits would refuse, the payer's floor is the answer,
-                // whichever row came first.
-                let payer_short: i64 = if account == m.from || payer_done {
-                    0
-                } else {
-                    sqlx::query_scalar(
                         "SELECT COUNT(*) FROM time_accounts WHERE id = $1 AND kind = 'member' AND balance - $2 < $3",
                     )
                     .bind(m.from)
                     .bind(m.minutes)
                     .bind(limits.floor)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?
-                };
-                let refusal = if account == m.from || payer_short > 0 {
-                    Refusal::Floor
-                } else {
-                    Refusal::Ceiling
-                };
-                return Err(refusal.into());
             };
-            balances[i].1 = after;
-            payer_done |= account == m.from;
-        }
-        let sql = format!(
-            "INSERT INTO time_transfers (bank_id, from_account, to_account, minutes, kind, reason, \
+            let refusal = if account == m.from || payer_short > 0 {
+                Refusal::Floor
+            } else {
+                Refusal::Ceiling
+            };
+            return Err(refusal.into());
+        };
+        balances[i].1 = after;
+        payer_done |= account == m.from;
+    }
+    let sql = format!(
+        "INSERT INTO time_transfers (bank_id, from_account, to_account, minutes, kind, reason, \
              exchange_id, reverses, idempotency_key, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {TRANSFER_COLUMNS}"
-        );
-        let inserted = sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql))
-            .bind(m.bank)
-            .bind(m.from)
-            .bind(m.to)
-            .bind(m.minutes)
-            .bind(m.kind)
-            .bind(m.reason)
-            .bind(m.exchange_id)
-            .bind(m.reverses)
-            .bind(m.key)
-            .bind(m.by)
-            .bind(now())
-            .fetch_one(&mut *tx)
-            .await;
-        let transfer = match inserted.map_err(StoreError::from) {
-            Ok(transfer) => transfer,
-            Err(StoreError::Conflict) => {
-                drop(tx);
-                // The same key won a race, or the transfer was already reversed.
-                return match self.transfer_by_key(m.key).await? {
-                    Some(done) => Ok(done),
-                    None => Err(Refusal::AlreadyReversed.into()),
-                };
-            }
-            Err(other) => return Err(other.into()),
-        };
-        for (account, signed, after) in [
-            (m.from, -m.minutes, balances[0].1),
-            (m.to, m.minutes, balances[1].1),
-        ] {
-            sqlx::query(
+    );
+    let inserted = sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql))
+        .bind(m.bank)
+        .bind(m.from)
+        .bind(m.to)
+        .bind(m.minutes)
+        .bind(m.kind)
+        .bind(m.reason)
+        .bind(m.exchange_id)
+        .bind(m.reverses)
+        .bind(m.key)
+        .bind(m.by)
+        .bind(now())
+        .fetch_one(&mut **tx)
+        .await;
+    let transfer = inserted.map_err(StoreError::from)?;
+    for (account, signed, after) in [
+        (m.from, -m.minutes, balances[0].1),
+        (m.to, m.minutes, balances[1].1),
+    ] {
+        sqlx::query(
                 "INSERT INTO time_entries (transfer_id, account_id, minutes, balance_after) VALUES ($1, $2, $3, $4)",
             )
             .bind(transfer.id)
             .bind(account)
             .bind(signed)
             .bind(after)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        }
-        tx.commit().await?;
-        Ok(transfer)
     }
+    Ok(transfer)
 }
 
 /// A transfer resolved to accounts.
-struct Movement<'a> {
-    bank: i64,
-    from: i64,
-    to: i64,
-    minutes: i64,
-    kind: &'a str,
-    reason: &'a str,
-    exchange_id: Option<i64>,
-    reverses: Option<i64>,
-    key: &'a str,
-    by: i64,
+pub(crate) struct Movement<'a> {
+    pub bank: i64,
+    pub from: i64,
+    pub to: i64,
+    pub minutes: i64,
+    pub kind: &'a str,
+    pub reason: &'a str,
+    pub exchange_id: Option<i64>,
+    pub reverses: Option<i64>,
+    pub key: &'a str,
+    pub by: i64,
 }

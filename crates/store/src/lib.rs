@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 mod cache;
+pub mod claims;
 pub mod conversations;
 mod db;
 mod error;

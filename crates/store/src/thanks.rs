@@ -15,6 +15,9 @@ pub struct Thanks {
     /// Empty when the giver's account was erased.
     pub from_name: Option<String>,
     pub message: String,
+    /// The exchange the thanks are for, if any.
+    pub exchange_id: Option<i64>,
+    pub exchange_title: Option<String>,
     pub created_at: i64,
 }
 
@@ -29,11 +32,12 @@ impl Db {
         from: i64,
         to: i64,
         message: &str,
+        exchange: Option<i64>,
         day_start: i64,
     ) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO thanks (from_id, to_id, message, created_at) \
-             SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM thanks WHERE from_id = $1 AND created_at >= $5) < $6 \
+            "INSERT INTO thanks (from_id, to_id, message, exchange_id, created_at) \
+             SELECT $1, $2, $3, $7, $4 WHERE (SELECT COUNT(*) FROM thanks WHERE from_id = $1 AND created_at >= $5) < $6 \
              RETURNING id",
         )
         .bind(from)
@@ -42,6 +46,7 @@ impl Db {
         .bind(now())
         .bind(day_start)
         .bind(DAILY_ALLOWANCE)
+        .bind(exchange)
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -69,8 +74,9 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         let rows = sqlx::query_as(
-            "SELECT t.id, u.display_name AS from_name, t.message, t.created_at FROM thanks t \
-             LEFT JOIN users u ON u.id = t.from_id WHERE t.to_id = $1 ORDER BY t.id DESC LIMIT $2",
+            "SELECT t.id, u.display_name AS from_name, t.message, t.exchange_id, \
+             e.title AS exchange_title, t.created_at FROM thanks t \
+             LEFT JOIN users u ON u.id = t.from_id LEFT JOIN exchanges e ON e.id = t.exchange_id WHERE t.to_id = $1 ORDER BY t.id DESC LIMIT $2",
         )
         .bind(to)
         .bind(latest)
@@ -83,8 +89,9 @@ impl Db {
     /// their data download.
     pub async fn thanks_given(&self, from: i64) -> Result<Vec<Thanks>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT t.id, u.display_name AS from_name, t.message, t.created_at FROM thanks t \
-             JOIN users u ON u.id = t.to_id WHERE t.from_id = $1 ORDER BY t.id",
+            "SELECT t.id, u.display_name AS from_name, t.message, t.exchange_id, \
+             e.title AS exchange_title, t.created_at FROM thanks t \
+             JOIN users u ON u.id = t.to_id LEFT JOIN exchanges e ON e.id = t.exchange_id WHERE t.from_id = $1 ORDER BY t.id",
         )
         .bind(from)
         .fetch_all(&self.pool)

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod claims;
 pub mod conversations;
 pub mod exchanges;
 pub mod me;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         notifications::settings, notifications::save_settings, notifications::dead_jobs, notifications::retry_job,
         timebank::configure, timebank::account, timebank::transfer, timebank::reverse, timebank::totals,
         thanks::give, thanks::received,
+        claims::of_exchange, claims::show, claims::act, claims::queue, claims::statement_csv, claims::bank_csv,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
         conversations::post, conversations::read, conversations::mute, conversations::block,
@@ -185,6 +187,14 @@ pub fn routes() -> Router<AppState> {
             post(timebank::reverse),
         )
         .route("/orgs/{id}/timebank/totals", get(timebank::totals))
+        .route("/orgs/{id}/timebank/claims", get(claims::queue))
+        .route(
+            "/orgs/{id}/timebank/statement.csv",
+            get(claims::statement_csv),
+        )
+        .route("/orgs/{id}/timebank/transfers.csv", get(claims::bank_csv))
+        .route("/claims/{id}", get(claims::show).post(claims::act))
+        .route("/exchanges/{id}/claims", get(claims::of_exchange))
         .route(
             "/people/{id}/thanks",
             get(thanks::received).post(thanks::give),

@@ -17,6 +17,9 @@ pub struct ThanksBody {
     /// An optional word (up to 500 characters).
     #[serde(default)]
     pub message: String,
+    /// The exchange the thanks are for; both people must have taken part.
+    #[serde(default)]
+    pub exchange: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -34,7 +37,7 @@ pub async fn give(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ThanksBody>,
 ) -> Result<(StatusCode, Json<Given>), AppError> {
-    let left_today = thanks::give(&state, &me.user, id, &body.message).await?;
+    let left_today = thanks::give(&state, &me.user, id, &body.message, body.exchange).await?;
     Ok((StatusCode::CREATED, Json(Given { left_today })))
 }
 

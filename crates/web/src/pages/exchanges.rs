@@ -229,6 +229,14 @@ pub struct ShowPage {
     other_steps: Vec<String>,
     /// The viewer may open the exchange's conversation.
     conversation: bool,
+    /// Once done: the time given, to confirm, and thanks.
+    time: super::claims::TimeSection,
+}
+
+impl ShowPage {
+    pub fn duration(&self, minutes: &i64) -> String {
+        super::timebank::duration(*minutes)
+    }
 }
 
 pub async fn show(
@@ -251,12 +259,14 @@ pub async fn show(
         entraide_store::conversations::Group::Exchange(id),
     )
     .await?;
+    let time = super::claims::time_section(&state, &me.user, &exchange).await?;
     Ok(ShowPage {
         base: Base::titled(&me.ctx, exchange.title.clone()),
         e,
         can_respond,
         other_steps,
         conversation,
+        time,
     })
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod claims;
 pub mod conversations;
 pub mod exchanges;
 pub mod home;
@@ -178,6 +179,16 @@ pub fn routes() -> Router<AppState> {
             get(timebank::show).post(timebank::configure),
         )
         .route("/orgs/{id}/timebank/gifts", post(timebank::give))
+        .route("/orgs/{id}/timebank/claims", get(claims::queue))
+        .route(
+            "/orgs/{id}/timebank/statement.csv",
+            get(crate::api::claims::statement_csv),
+        )
+        .route(
+            "/orgs/{id}/timebank/transfers.csv",
+            get(crate::api::claims::bank_csv),
+        )
+        .route("/claims/{id}", post(claims::act))
         .route(
             "/orgs/{id}/timebank/transfers/{transfer}/reverse",
             get(timebank::reverse_page).post(timebank::reverse),

@@ -230,8 +230,23 @@ pub async fn thank(
     Path(id): Path<i64>,
     form: crate::forms::FormData,
 ) -> Response {
-    match crate::services::thanks::give(&state, &me.user, id, form.get("thanks_message")).await {
-        Ok(_) => super::see_other(&format!("/people/{id}?done=thanks-sent")),
+    let exchange = match form.get("exchange").trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(exchange) => Some(exchange),
+            Err(_) => return AppError::NotFound.into_response(),
+        },
+    };
+    let given =
+        crate::services::thanks::give(&state, &me.user, id, form.get("thanks_message"), exchange)
+            .await;
+    match given {
+        Ok(_) => match exchange {
+            Some(exchange) => {
+                super::see_other(&format!("/exchanges/{exchange}?done=thanks-sent#time"))
+            }
+            None => super::see_other(&format!("/people/{id}?done=thanks-sent")),
+        },
         Err(error @ (AppError::Internal(_) | AppError::NotFound | AppError::Forbidden)) => {
             error.into_response()
         }

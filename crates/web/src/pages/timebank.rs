@@ -43,6 +43,10 @@ pub struct BankPage {
     members: Vec<Member>,
     totals: BankTotals,
     recent: Vec<BankLine>,
+    /// The member's claims of time still open, as helper or person helped.
+    claims: Vec<entraide_store::claims::Claim>,
+    /// Disputed claims waiting for the administrators.
+    disputed: bool,
     /// A fresh key per form shown, so a double submit pays once.
     key: String,
     form: FormView,
@@ -92,6 +96,8 @@ async fn page(
         members: Vec::new(),
         totals: BankTotals::default(),
         recent: Vec::new(),
+        claims: Vec::new(),
+        disputed: false,
         key: uuid::Uuid::new_v4().simple().to_string(),
         form,
         settings,
@@ -114,8 +120,21 @@ async fn page(
         .into_iter()
         .filter(|m| m.user_id != me.user.id)
         .collect();
+    if member {
+        view.claims = state.db.open_claims_of(org_id, me.user.id).await?;
+    }
     if manage {
         (view.totals, view.recent) = timebank::totals(state, &me.user, org_id).await?;
+        view.disputed = !state
+            .db
+            .bank_claims(
+                org_id,
+                entraide_core::claim::ClaimState::Disputed,
+                Page::new(1, 1),
+            )
+            .await?
+            .rows
+            .is_empty();
     }
     Ok(view)
 }

@@ -334,7 +334,13 @@ pub async fn close(
         return Err(AppError::Forbidden);
     }
     let acting = (standing == Standing::ActingFor).then_some(user.id);
-    Ok(state.db.close_exchange(exchange_id, step, acting).await?)
+    let closed = state.db.close_exchange(exchange_id, step, acting).await?;
+    if closed == ExchangeState::Done
+        && let Err(error) = crate::services::claims::opened(state, exchange_id).await
+    {
+        tracing::error!(%error, "could not ask to confirm the time given");
+    }
+    Ok(closed)
 }
 
 /// A summary for lists and maps: approximate position only.

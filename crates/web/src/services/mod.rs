@@ -2,6 +2,7 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod claims;
 pub mod conversations;
 pub mod exchange_search;
 pub mod exchange_view;
@@ -17,4 +18,5 @@ pub mod profiles;
 pub mod schedule;
 pub mod thanks;
 pub mod timebank;
+pub mod timebank_csv;
 pub mod visits;

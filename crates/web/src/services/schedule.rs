@@ -1,4 +1,5 @@
-//! Scheduled work: reminders a day before an exchange (hourly), the daily
+//! Scheduled work: reminders a day before an exchange and the confirmation
+//! of time claims nobody disputed (hourly), the daily
 //! digests (07:00) and the daily look for overdue visits (09:00), French
 //! local time. Every node proposes each run as a job whose idempotency key
 //! names its slot, so each run happens once whichever nodes are up.
@@ -26,6 +27,10 @@ enum Task {
     Overdue {
         day: String,
     },
+    /// Time claims whose delay passed by `at`.
+    Claims {
+        at: i64,
+    },
 }
 
 /// Queues the runs due around now (called every minute by each node).
@@ -44,6 +49,13 @@ pub async fn tick(state: &AppState) -> Result<(), StoreError> {
         slot(
             &reminders,
             format!("schedule:reminders:{day}T{:02}", local.hour()),
+            hour_start.unix_timestamp(),
+        )?,
+        slot(
+            &Task::Claims {
+                at: hour_start.unix_timestamp(),
+            },
+            format!("schedule:claims:{day}T{:02}", local.hour()),
             hour_start.unix_timestamp(),
         )?,
         slot(
@@ -74,6 +86,11 @@ pub async fn run(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
     let state = &worker.state;
     match task {
         Task::Reminders { at } => reminders(state, at).await?,
+        Task::Claims { at } => {
+            crate::services::claims::confirm_due(state, at)
+                .await
+                .map_err(|e| Failure::retry(e.to_string()))?;
+        }
         Task::Digests { day } => {
             for user in state.db.digest_recipients().await? {
                 let job = NewJob::now("digest", &serde_json::json!({ "user": user }))?

@@ -1,5 +1,6 @@
 //! Saying thanks: to anyone whose profile one may see, with an optional
-//! word, within a small daily allowance; the person thanked is notified
+//! word and optionally for an exchange both took part in, within a small
+//! daily allowance; the person thanked is notified
 //! and the thanks show on their profile.
 
 use entraide_core::notify::{Kind, paris_now};
@@ -20,11 +21,20 @@ fn day_start() -> i64 {
 }
 
 /// Thanks `to`; returns how many thanks are left today.
-pub async fn give(state: &AppState, user: &User, to: i64, message: &str) -> Result<i64, AppError> {
+pub async fn give(
+    state: &AppState,
+    user: &User,
+    to: i64,
+    message: &str,
+    exchange: Option<i64>,
+) -> Result<i64, AppError> {
     if to == user.id {
         return Err(AppError::Conflict("thanks-self"));
     }
     crate::services::profiles::view_person(state, user, to).await?;
+    if let Some(exchange) = exchange {
+        took_part_together(state, exchange, user.id, to).await?;
+    }
     let message = message.trim();
     if message.chars().count() > 500 {
         return Err(AppError::field(ParseError::new(
@@ -44,7 +54,7 @@ pub async fn give(state: &AppState, user: &User, to: i64, message: &str) -> Resu
     let start = day_start();
     if state
         .db
-        .give_thanks(user.id, to, message, start)
+        .give_thanks(user.id, to, message, exchange, start)
         .await?
         .is_none()
     {
@@ -58,7 +68,10 @@ pub async fn give(state: &AppState, user: &User, to: i64, message: &str) -> Resu
             kind: Kind::Thanks,
             actor_id: Some(user.id),
             subject: &subject,
-            link: format!("/people/{to}"),
+            link: match exchange {
+                Some(exchange) => format!("/exchanges/{exchange}"),
+                None => format!("/people/{to}"),
+            },
             dedup: None,
             collapse: false,
         },
@@ -68,6 +81,32 @@ pub async fn give(state: &AppState, user: &User, to: i64, message: &str) -> Resu
         tracing::error!(%error, "could not notify thanks");
     }
     Ok(state.db.thanks_left(user.id, start).await?)
+}
+
+/// Thanks for an exchange go between two people who both took part in it:
+/// its owner, or someone who was chosen or helped.
+async fn took_part_together(
+    state: &AppState,
+    exchange: i64,
+    from: i64,
+    to: i64,
+) -> Result<(), AppError> {
+    let owner = state.db.exchange(exchange).await?.owner_id;
+    let participants = state.db.participants(exchange).await?;
+    let took_part = |person: i64| {
+        person == owner
+            || participants
+                .iter()
+                .any(|p| p.user_id == person && matches!(p.part.as_str(), "accepted" | "helped"))
+    };
+    if took_part(from) && took_part(to) {
+        Ok(())
+    } else {
+        Err(AppError::field(ParseError::new(
+            "exchange",
+            Invalid::Choice,
+        )))
+    }
 }
 
 /// What a profile shows of the thanks a person received.

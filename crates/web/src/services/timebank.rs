@@ -20,6 +20,7 @@ impl From<TransferError> for AppError {
     fn from(error: TransferError) -> Self {
         match error {
             TransferError::Refused(refusal) => Self::Conflict(refusal.code()),
+            TransferError::Claim(_) => Self::Conflict("claim-state"),
             TransferError::Store(store) => store.into(),
         }
     }

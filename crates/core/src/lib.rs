@@ -1,6 +1,7 @@
 //! Entraide's domain: value types parsed from outside input, roles and the
 //! authorisation rules, and the pure algorithms (credentials, approximate
-//! positions, the life of an exchange, matching and search terms). Nothing here performs IO.
+//! positions, the life of an exchange, matching and search terms, levels
+//! and badges). Nothing here performs IO.
 
 pub mod authz;
 pub mod claim;
@@ -16,6 +17,7 @@ pub mod names;
 pub mod notify;
 pub mod preferences;
 pub mod profile;
+pub mod recognition;
 pub mod role;
 pub mod sms;
 pub mod text;

@@ -25,6 +25,7 @@ pub mod pairings;
 pub mod participations;
 pub mod profiles;
 pub mod programmes;
+pub mod recognition;
 pub mod schedule;
 pub mod search;
 pub mod seed;

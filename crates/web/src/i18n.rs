@@ -176,18 +176,22 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_keys() {
+        // Every file of the language: one per area (main, recognition…).
         let keys = |lang: &str| {
-            let text = std::fs::read_to_string(format!(
-                "{}/i18n/{lang}/main.ftl",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap_or_default();
-            let mut keys: Vec<String> = text
-                .lines()
-                .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
-                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-                .collect();
+            let dir = format!("{}/i18n/{lang}", env!("CARGO_MANIFEST_DIR"));
+            let mut keys: Vec<String> = Vec::new();
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                keys.extend(
+                    text.lines()
+                        .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+                        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned())),
+                );
+            }
             keys.sort();
+            let count = keys.len();
+            keys.dedup();
+            assert_eq!(count, keys.len(), "a key is defined twice in {lang}");
             keys
         };
         let (fr, en) = (keys("fr"), keys("en"));

@@ -10,6 +10,7 @@ pub mod me;
 pub mod moderation;
 pub mod notifications;
 pub mod orgs;
+pub mod recognition;
 pub mod thanks;
 pub mod timebank;
 pub mod visits;
@@ -46,6 +47,7 @@ use crate::state::AppState;
         timebank::configure, timebank::account, timebank::transfer, timebank::reverse, timebank::totals,
         thanks::give, thanks::received,
         claims::of_exchange, claims::show, claims::act, claims::queue, claims::statement_csv, claims::bank_csv,
+        recognition::show, recognition::endorse, recognition::withdraw,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
         conversations::post, conversations::read, conversations::mute, conversations::block,
@@ -198,6 +200,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/people/{id}/thanks",
             get(thanks::received).post(thanks::give),
+        )
+        .route("/people/{id}/recognition", get(recognition::show))
+        .route("/exchanges/{id}/endorsements", post(recognition::endorse))
+        .route(
+            "/exchanges/{id}/endorsements/{helper}/{skill}",
+            delete(recognition::withdraw),
         )
         .route(
             "/me/notification-settings",

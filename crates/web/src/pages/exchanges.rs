@@ -231,6 +231,9 @@ pub struct ShowPage {
     conversation: bool,
     /// Once done: the time given, to confirm, and thanks.
     time: super::claims::TimeSection,
+    /// Helpers the viewer may endorse (done exchanges, the person helped).
+    endorse: Vec<crate::services::recognition::HelperToEndorse>,
+    endorse_form: FormView,
 }
 
 impl ShowPage {
@@ -244,8 +247,18 @@ pub async fn show(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<ShowPage, AppError> {
+    show_page(&state, &me, id, FormView::default()).await
+}
+
+/// The exchange's page, with an endorsement form shown back when refused.
+pub async fn show_page(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    endorse_form: FormView,
+) -> Result<ShowPage, AppError> {
     let exchange = state.db.exchange(id).await?;
-    let e = exchange_view::detail(&state, &me.user, &exchange).await?;
+    let e = exchange_view::detail(state, &me.user, &exchange).await?;
     let can_respond = e.my_steps.iter().any(|s| s == Step::Respond.key());
     let other_steps = e
         .my_steps
@@ -254,12 +267,14 @@ pub async fn show(
         .cloned()
         .collect();
     let conversation = crate::services::conversations::may_open(
-        &state,
+        state,
         &me.user,
         entraide_store::conversations::Group::Exchange(id),
     )
     .await?;
-    let time = super::claims::time_section(&state, &me.user, &exchange).await?;
+    let time = super::claims::time_section(state, &me.user, &exchange).await?;
+    let endorse =
+        crate::services::recognition::helpers_to_endorse(state, &me.user, &exchange).await?;
     Ok(ShowPage {
         base: Base::titled(&me.ctx, exchange.title.clone()),
         e,
@@ -267,6 +282,8 @@ pub async fn show(
         other_steps,
         conversation,
         time,
+        endorse,
+        endorse_form,
     })
 }
 

@@ -61,6 +61,16 @@ impl Base {
         self.lang.t_with(key, &[(name, value.to_owned())])
     }
 
+    /// A sentence about a number, in the right plural form.
+    pub fn tn(&self, key: &str, count: &i64) -> String {
+        self.lang.t_count(key, *count, &[])
+    }
+
+    /// Like [`Base::tn`], with one more named argument.
+    pub fn tn1(&self, key: &str, count: &i64, name: &'static str, value: &str) -> String {
+        self.lang.t_count(key, *count, &[(name, value.to_owned())])
+    }
+
     pub fn label(&self, prefix: &str, key: &str) -> String {
         self.lang.label(prefix, key)
     }

@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod profile;
+pub mod recognition;
 pub mod timebank;
 pub mod visits;
 
@@ -70,6 +71,11 @@ pub fn routes() -> Router<AppState> {
         .route("/exchanges/{id}/steps", post(exchanges::step))
         .route("/exchanges/{id}/cancel", get(exchanges::cancel_page))
         .route("/exchanges/{id}/close", post(exchanges::close))
+        .route("/exchanges/{id}/endorsements", post(recognition::endorse))
+        .route(
+            "/exchanges/{id}/endorsements/withdraw",
+            post(recognition::withdraw),
+        )
         .route("/me/exchanges", get(exchanges::mine))
         .route(
             "/orgs/{id}/programmes/new",

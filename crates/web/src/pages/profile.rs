@@ -18,6 +18,7 @@ use crate::forms::{FormData, FormView, refuse};
 use crate::services::profiles::{
     self, ApproximatePosition, LocationInput, PersonView, ProfileInput,
 };
+use crate::services::recognition::{self, Recognition};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +35,7 @@ pub struct MePage {
     location: FormView,
     photo: FormView,
     organisations: Vec<(entraide_store::orgs::Organisation, String)>,
+    recognition: Recognition,
 }
 
 async fn me_page(
@@ -56,6 +58,7 @@ async fn me_page(
         location,
         photo,
         organisations: state.db.memberships_of(user.id).await?,
+        recognition: recognition::of(state, user.id).await?,
     })
 }
 
@@ -192,6 +195,7 @@ pub struct PersonPage {
     person: PersonView,
     messaging: crate::services::conversations::PersonActions,
     thanks: crate::services::thanks::Received,
+    recognition: Recognition,
     /// The viewer's own profile: no thanks form.
     own: bool,
     form: crate::forms::FormView,
@@ -216,6 +220,7 @@ async fn person_page(
     Ok(PersonPage {
         base: Base::titled(&me.ctx, person.display_name.clone()),
         thanks: crate::services::thanks::received(state, &me.user, id).await?,
+        recognition: recognition::of(state, id).await?,
         own: id == me.user.id,
         person,
         messaging,

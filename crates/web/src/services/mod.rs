@@ -15,6 +15,7 @@ pub mod orgs;
 pub mod preferences;
 pub mod privacy;
 pub mod profiles;
+pub mod recognition;
 pub mod schedule;
 pub mod thanks;
 pub mod timebank;

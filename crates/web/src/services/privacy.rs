@@ -102,6 +102,9 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         time_bank
             .push(json!({"organisation_id": bank, "balance_minutes": balance, "movements": lines}));
     }
+    let recognition = crate::services::recognition::of(state, user.id).await?;
+    let endorsements_given = db.endorsements_given(user.id).await?;
+    let endorsements_received = db.endorsements_received(user.id).await?;
     let settings = db.notification_settings(user.id).await?;
     Ok(json!({
         "account": {
@@ -141,6 +144,9 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         "thanks_received": thanks_received,
         "thanks_given": thanks_given,
         "time_bank": time_bank,
+        "recognition": recognition,
+        "endorsements_given": endorsements_given,
+        "endorsements_received": endorsements_received,
     }))
 }
 

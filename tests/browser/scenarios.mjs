@@ -1106,4 +1106,76 @@ export const scenarios = [
       await thread.locator('> li').filter({ hasText: live }).waitFor({ timeout: 10_000 });
     },
   },
+  {
+    name: 'time bank: a helper is chosen, the exchange is done, the person helped confirms the time and says thanks',
+    async run(t) {
+      const stamp = Date.now().toString(36);
+      const admin = await apiToken(t, DEMO_ADMIN);
+      const odetteToken = await apiToken(t, DEMO_NEIGHBOUR);
+      const volunteerToken = await apiToken(t, DEMO_VOLUNTEER);
+      const volunteer = (await api(t, 'GET', '/me', { token: volunteerToken })).profile;
+      const org = await api(t, 'POST', '/orgs', {
+        token: admin, status: 201,
+        body: { name: `Banque du temps ${stamp}`, kind: 'collective', description: '' },
+      });
+      await api(t, 'PUT', `/orgs/${org.id}/timebank`, {
+        token: admin, status: 204,
+        body: { floor_hours: '10', ceiling_hours: '100', confirm_days: '7' },
+      });
+      const { link } = await api(t, 'POST', `/orgs/${org.id}/invitations`, {
+        token: admin, status: 201, body: { role: 'member' },
+      });
+      const invitation = link.split('/').pop();
+      for (const token of [odetteToken, volunteerToken]) {
+        await api(t, 'POST', `/invitations/${invitation}/accept`, { token });
+      }
+      // Odette asks, the volunteer answers and is chosen: 10:00–11:30.
+      const title = `Poser des rideaux ${stamp}`;
+      const need = await api(t, 'POST', '/exchanges', {
+        token: odetteToken, status: 201,
+        body: { kind: 'need', category: 'small-jobs', title, description: 'Deux tringles',
+          date: daysFromNow(3), from: '10:00', to: '11:30', place: 'home' },
+      });
+      await api(t, 'POST', `/exchanges/${need.id}/steps`, { token: volunteerToken, body: { step: 'respond' } });
+      await api(t, 'POST', `/exchanges/${need.id}/steps`, {
+        token: odetteToken, body: { step: 'choose', person_id: volunteer.id },
+      });
+
+      const odette = await t.newPage();
+      await signIn(t, odette, DEMO_NEIGHBOUR);
+      const exchangePath = `/exchanges/${need.id}`;
+      await t.goto(odette, exchangePath);
+      await t.navigate(odette, () => odette.locator('main').getByRole('button', { name: 'Marquer comme fait', exact: true }).click(),
+        { what: 'complete the exchange' });
+      const time = odette.locator('main section#time');
+      assert.match(await time.innerText(), /1 h 30/);
+      assert.match(await time.innerText(), /en attente de confirmation/);
+      // The time is prefilled; Odette confirms it as it is.
+      assert.equal(await time.getByLabel('Heures', { exact: true }).inputValue(), '1');
+      assert.equal(await time.getByLabel('Minutes', { exact: true }).inputValue(), '30');
+      await t.navigate(odette, () => time.getByRole('button', { name: 'Confirmer le temps', exact: true }).click(),
+        { what: 'confirm the time' });
+      assert.equal(here(odette), `${exchangePath}?done=claim-confirm`);
+      await expectNotice(odette, "Temps confirmé : il est crédité à l'aidant.");
+      assert.match(await odette.locator('main section#time').innerText(), /confirmé/);
+
+      const word = `Merci pour les rideaux (${stamp})`;
+      await odette.locator('main section#time').getByLabel(`Un mot de remerciement pour ${volunteer.display_name} (facultatif)`).fill(word);
+      await t.navigate(odette, () => odette.locator('main section#time').getByRole('button', { name: 'Dire merci', exact: true }).click(),
+        { what: 'say thanks' });
+      await expectNotice(odette, 'Votre merci est envoyé.');
+
+      await t.goto(odette, `/orgs/${org.id}/timebank`);
+      assert.equal((await odette.locator('main p.balance').innerText()).trim(), '−1 h 30');
+      assert.match(await mainText(odette), new RegExp(`Échange — ${title}`));
+
+      const helper = await t.newPage();
+      await signIn(t, helper, DEMO_VOLUNTEER);
+      await t.goto(helper, `/orgs/${org.id}/timebank`);
+      assert.equal((await helper.locator('main p.balance').innerText()).trim(), '1 h 30');
+      await t.goto(helper, `/people/${volunteer.id}`);
+      const thanks = helper.locator('main ul.thanks > li').filter({ hasText: word });
+      assert.match(await thanks.innerText(), new RegExp(`pour « ${title} »`));
+    },
+  },
 ];

@@ -67,7 +67,11 @@ async fn every_node_proposes_the_same_runs_and_they_are_queued_once() {
             .await
             .unwrap();
         let after = t.db.job_counts().await.unwrap().queued;
-        assert_eq!(after - before, 3, "reminders, digests, overdue visits");
+        assert_eq!(
+            after - before,
+            4,
+            "reminders, time claims, digests, overdue visits"
+        );
         entraide_web::services::schedule::tick(&t.state)
             .await
             .unwrap();

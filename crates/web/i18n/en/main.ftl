@@ -964,3 +964,4 @@ done-claim-pay-collective = Claim paid from the organisation's account.
 done-claim-cancel = Claim cancelled.
 error-claim-state = This claim has already been settled, or this step is not possible any more.
 field-exchange = Exchange
+thanks-for-title = for "{ $title }"

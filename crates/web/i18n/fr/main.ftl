@@ -964,3 +964,4 @@ done-claim-pay-collective = Temps payé depuis le compte de l'organisation.
 done-claim-cancel = Temps annulé.
 error-claim-state = Ce temps est déjà réglé, ou cette étape n'est plus possible.
 field-exchange = Échange
+thanks-for-title = pour « { $title } »

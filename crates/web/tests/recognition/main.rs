@@ -10,21 +10,9 @@ mod common;
 mod pages;
 
 use axum::http::StatusCode;
+use common::exchanges::{HOME, NEAR, in_ten_days};
 use common::{Reply, TestApp};
 use serde_json::{Value, json};
-
-pub const HOME: (&str, &str) = ("48.866937", "2.378412");
-pub const NEAR: (&str, &str) = ("48.869637", "2.378412");
-
-pub fn in_ten_days() -> String {
-    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
 
 pub fn exchange(kind: &str, title: &str) -> Value {
     json!({

@@ -14,6 +14,7 @@ const DEMO_PIN_LOGIN = 'momo-1953';
 const DEMO_PIN = '246810';
 const VISITS_ORG = 'Jeunes et Anciens du 11e';
 const VISITS_PROGRAMME = 'Visites de convivialité';
+const TIME_BANK_ORG = 'Les Voisins de Timbaud';
 
 let counter = 0;
 function uniqueEmail(prefix) {
@@ -136,6 +137,12 @@ async function apiToken(t, email) {
   const { token } = await api(t, 'POST', '/login', { body: { email, password: DEMO_PASSWORD } });
   assert.ok(token, `a token for ${email}`);
   return token;
+}
+
+/** Minutes as the time bank writes them: «−1 h 05». */
+function duration(minutes) {
+  const m = Math.abs(minutes);
+  return `${minutes < 0 ? '−' : ''}${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')}`;
 }
 
 /** `YYYY-MM-DD`, `days` from today. */
@@ -1110,25 +1117,15 @@ export const scenarios = [
     name: 'time bank: a helper is chosen, the exchange is done, the person helped confirms the time and says thanks',
     async run(t) {
       const stamp = Date.now().toString(36);
-      const admin = await apiToken(t, DEMO_ADMIN);
       const odetteToken = await apiToken(t, DEMO_NEIGHBOUR);
       const volunteerToken = await apiToken(t, DEMO_VOLUNTEER);
       const volunteer = (await api(t, 'GET', '/me', { token: volunteerToken })).profile;
-      const org = await api(t, 'POST', '/orgs', {
-        token: admin, status: 201,
-        body: { name: `Banque du temps ${stamp}`, kind: 'collective', description: '' },
-      });
-      await api(t, 'PUT', `/orgs/${org.id}/timebank`, {
-        token: admin, status: 204,
-        body: { floor_hours: '10', ceiling_hours: '100', confirm_days: '7' },
-      });
-      const { link } = await api(t, 'POST', `/orgs/${org.id}/invitations`, {
-        token: admin, status: 201, body: { role: 'member' },
-      });
-      const invitation = link.split('/').pop();
-      for (const token of [odetteToken, volunteerToken]) {
-        await api(t, 'POST', `/invitations/${invitation}/accept`, { token });
-      }
+      // The demo's neighbours' association runs the time bank both belong to.
+      const orgs = await api(t, 'GET', '/orgs?per_page=100', { token: odetteToken });
+      const org = orgs.find((o) => o.name === TIME_BANK_ORG);
+      assert.ok(org, 'the demo time bank');
+      const balance = async (token) => (await api(t, 'GET', `/orgs/${org.id}/timebank`, { token })).balance;
+      const [odetteBefore, volunteerBefore] = [await balance(odetteToken), await balance(volunteerToken)];
       // Odette asks, the volunteer answers and is chosen: 10:00–11:30.
       const title = `Poser des rideaux ${stamp}`;
       const need = await api(t, 'POST', '/exchanges', {
@@ -1165,14 +1162,16 @@ export const scenarios = [
         { what: 'say thanks' });
       await expectNotice(odette, 'Votre merci est envoyé.');
 
+      assert.equal(await balance(odetteToken), odetteBefore - 90);
+      assert.equal(await balance(volunteerToken), volunteerBefore + 90);
       await t.goto(odette, `/orgs/${org.id}/timebank`);
-      assert.equal((await odette.locator('main p.balance').innerText()).trim(), '−1 h 30');
+      assert.equal((await odette.locator('main p.balance').innerText()).trim(), duration(odetteBefore - 90));
       assert.match(await mainText(odette), new RegExp(`Échange — ${title}`));
 
       const helper = await t.newPage();
       await signIn(t, helper, DEMO_VOLUNTEER);
       await t.goto(helper, `/orgs/${org.id}/timebank`);
-      assert.equal((await helper.locator('main p.balance').innerText()).trim(), '1 h 30');
+      assert.equal((await helper.locator('main p.balance').innerText()).trim(), duration(volunteerBefore + 90));
       await t.goto(helper, `/people/${volunteer.id}`);
       const thanks = helper.locator('main ul.thanks > li').filter({ hasText: word });
       assert.match(await thanks.innerText(), new RegExp(`pour « ${title} »`));

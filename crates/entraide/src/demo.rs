@@ -309,6 +309,15 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         voisins,
     };
     crate::demo_conversations::seed(db, cast).await?;
+    if let Some(odette) = odette {
+        let cast = crate::demo_timebank::Cast {
+            voisins,
+            odette,
+            volunteer: staff_ids[3],
+            coordinator: staff_ids[2],
+        };
+        crate::demo_timebank::seed(db, &mut rng, cast).await?;
+    }
     Ok(true)
 }
 

@@ -18,7 +18,7 @@ use rand::seq::SliceRandom as _;
 const EXCHANGES: usize = 300;
 
 /// (category, need title, offer title, description).
-const TEMPLATES: &[(&str, &str, &str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     (
         "small-jobs",
         "Fixer une étagère au mur",
@@ -99,7 +99,7 @@ const TEMPLATES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-fn input(
+pub(crate) fn input(
     rng: &mut StdRng,
     kind: &str,
     template: &(&str, &str, &str, &str),
@@ -147,7 +147,7 @@ fn input(
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     db: &Db,
     owner: i64,
     at: Point,

@@ -4,6 +4,7 @@
 mod demo;
 mod demo_conversations;
 mod demo_exchanges;
+mod demo_timebank;
 mod demo_visits;
 mod settings;
 

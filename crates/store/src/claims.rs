@@ -283,6 +283,17 @@ impl Db {
 }
 
 impl Db {
+    /// Every claim a person took part in, as helper or person helped, for
+    /// their data download.
+    pub async fn claims_of_person(&self, user: i64) -> Result<Vec<Claim>, StoreError> {
+        let sql =
+            format!("{CLAIM_SELECT} WHERE c.helper_id = $1 OR c.helped_id = $1 ORDER BY c.id");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Who settles a bank's disputes: its organisation's administrators.
     pub async fn bank_admins(&self, bank: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(

@@ -155,6 +155,13 @@ async fn the_person_helped_confirms_and_the_minutes_move_once() {
         assert_eq!(balance(&t, s.org, &s.karim.1).await, 90);
         assert_eq!(balance(&t, s.org, &s.odette.1).await, -90);
 
+        let export = t.api("GET", "/api/v1/me/export", &s.odette.1, None).await;
+        assert_eq!(
+            export.json()["time_claims"][0]["minutes"],
+            90,
+            "in her download"
+        );
+
         let again = act(&t, &s.odette.1, id, json!({"step": "confirm"})).await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         assert_eq!(again.json()["error"]["code"], "claim-state");

@@ -309,6 +309,7 @@ async fn download_my_data_and_delete_my_account() {
             "thanks_received",
             "thanks_given",
             "time_bank",
+            "time_claims",
         ] {
             assert!(!export[key].is_null(), "the download holds {key}");
         }

@@ -103,6 +103,7 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
             .push(json!({"organisation_id": bank, "balance_minutes": balance, "movements": lines}));
     }
     let recognition = crate::services::recognition::of(state, user.id).await?;
+    let time_claims = db.claims_of_person(user.id).await?;
     let endorsements_given = db.endorsements_given(user.id).await?;
     let endorsements_received = db.endorsements_received(user.id).await?;
     let settings = db.notification_settings(user.id).await?;
@@ -144,6 +145,7 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         "thanks_received": thanks_received,
         "thanks_given": thanks_given,
         "time_bank": time_bank,
+        "time_claims": time_claims,
         "recognition": recognition,
         "endorsements_given": endorsements_given,
         "endorsements_received": endorsements_received,

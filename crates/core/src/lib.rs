@@ -19,6 +19,7 @@ pub mod preferences;
 pub mod profile;
 pub mod recognition;
 pub mod role;
+pub mod safe;
 pub mod sms;
 pub mod text;
 pub mod visits;

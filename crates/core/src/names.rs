@@ -57,6 +57,14 @@ text_type!(
     Bio, "bio", 0, 600, true
 );
 text_type!(
+    /// What a document in the safe is called by its owner.
+    DocumentTitle, "title", 1, 120, false
+);
+text_type!(
+    /// A folder of the safe.
+    FolderName, "folder_name", 1, 60, false
+);
+text_type!(
     /// The public name of an organisation.
     OrgName, "name", 2, 100, false
 );

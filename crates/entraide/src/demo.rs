@@ -256,6 +256,7 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
             login: accompanied.then_some(login),
             pin_hash: accompanied.then(|| pin_hash.clone()),
             registered_by: accompanied.then_some(worker_id),
+            registered_org: accompanied.then_some(ccas),
             display_name: if accompanied {
                 first.to_owned()
             } else {

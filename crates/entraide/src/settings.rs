@@ -22,6 +22,10 @@ pub struct FileSettings {
     pub geocoder_url: Option<String>,
     pub deletion_grace_days: Option<i64>,
     pub trusted_proxies: Option<Vec<String>>,
+    /// Largest document the safe accepts, in MB.
+    pub document_limit_mb: Option<u64>,
+    /// What one person may keep in the safe, in MB.
+    pub safe_quota_mb: Option<u64>,
     pub smtp: Option<FileSmtp>,
     pub sms: Option<FileSms>,
 }
@@ -144,6 +148,24 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<std::net::IpAddr>, String>>()?;
+        let megabytes = |name: &str, file: Option<u64>, default: u64| -> Result<u64, String> {
+            let value = match get(name) {
+                Some(text) => text
+                    .parse::<u64>()
+                    .map_err(|_| format!("ENTRAIDE_{name} must be a whole number of megabytes"))?,
+                None => file.unwrap_or(default),
+            };
+            if value == 0 {
+                return Err(format!("ENTRAIDE_{name} must be at least 1"));
+            }
+            Ok(value * 1_000_000)
+        };
+        let safe = entraide_web::config::SafeConfig {
+            key: get("VAULT_KEY").map(SecretString::from),
+            previous_key: get("VAULT_PREVIOUS_KEY").map(SecretString::from),
+            document_limit: megabytes("DOCUMENT_LIMIT_MB", from_file.document_limit_mb, 20)?,
+            quota: megabytes("SAFE_QUOTA_MB", from_file.safe_quota_mb, 500)?,
+        };
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         let sms = sms_settings(from_file.sms.unwrap_or_default(), &get)?;
         Ok(Self {
@@ -158,6 +180,7 @@ impl Settings {
                 geocoder_url,
                 deletion_grace_days: grace.max(0),
                 trusted_proxies,
+                safe,
             },
         })
     }

@@ -26,6 +26,8 @@ pub mod participations;
 pub mod profiles;
 pub mod programmes;
 pub mod recognition;
+pub mod safe;
+pub mod safe_access;
 pub mod schedule;
 pub mod search;
 pub mod seed;

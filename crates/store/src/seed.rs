@@ -22,6 +22,9 @@ pub struct SeedPerson {
     pub platform_admin: bool,
     pub email_verified: bool,
     pub registered_by: Option<i64>,
+    /// The organisation that registered them: they consent to be
+    /// accompanied by it and share their safe with its staff.
+    pub registered_org: Option<i64>,
     /// (kind, value) pairs: `skill`, `interest`, `language`.
     pub tags: Vec<(&'static str, String)>,
     /// (organisation id, role).
@@ -40,8 +43,8 @@ impl Db {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (email, email_verified_at, password_hash, login, pin_hash, display_name, bio, \
                  platform_admin, locale, visibility, home_lat, home_lng, home_cell, home_area, home_wide_area, availability, \
-                 birth_year, registered_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+                 birth_year, registered_by, registered_org, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
             )
             .bind(p.email.as_deref())
             .bind(p.email_verified.then_some(at))
@@ -61,6 +64,7 @@ impl Db {
             .bind(p.availability)
             .bind(p.birth_year)
             .bind(p.registered_by)
+            .bind(p.registered_org)
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
@@ -80,6 +84,9 @@ impl Db {
                     .bind(at)
                     .execute(&mut *tx)
                     .await?;
+            }
+            if let Some(org) = p.registered_org {
+                crate::safe_access::consent_in(&mut tx, id, org, p.registered_by, at).await?;
             }
             ids.push(id);
         }

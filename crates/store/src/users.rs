@@ -111,6 +111,8 @@ impl Db {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+        crate::safe_access::consent_in(&mut tx, id, person.org_id, Some(person.registered_by), at)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -25,7 +25,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     for n in 0..count {
-        vault.put(&key, &format!("owners/1/doc-{n}"), &document).await?;
+        vault
+            .put(&key, &format!("owners/1/doc-{n}"), &document)
+            .await?;
     }
     let upload = total_mb / started.elapsed().as_secs_f64();
 

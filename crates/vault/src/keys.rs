@@ -121,6 +121,15 @@ impl DataKey {
         rand::rngs::OsRng.fill_bytes(key.as_mut_slice());
         Self(key)
     }
+
+    /// Seals small things kept in the database (titles, notes), bound to `aad`.
+    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, VaultError> {
+        seal(&self.0, aad, plain)
+    }
+
+    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
+        open(&self.0, aad, sealed)
+    }
 }
 
 /// A data key as stored: sealed by the server key named `key_id`.

@@ -23,6 +23,33 @@ pub struct WebConfig {
     /// Reverse proxies and load balancers whose `X-Forwarded-For` is
     /// believed; empty means clients connect directly.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The digital safe's keys and limits.
+    pub safe: SafeConfig,
+}
+
+/// The digital safe: where its server key comes from, and its limits.
+#[derive(Debug, Clone)]
+pub struct SafeConfig {
+    /// The server key in base64; `None` reads (or creates) `vault.key` in
+    /// the data folder.
+    pub key: Option<secrecy::SecretString>,
+    /// The key being replaced during a rotation, in base64.
+    pub previous_key: Option<secrecy::SecretString>,
+    /// Largest document accepted, in bytes.
+    pub document_limit: u64,
+    /// What one person may keep in all, in bytes.
+    pub quota: u64,
+}
+
+impl Default for SafeConfig {
+    fn default() -> Self {
+        Self {
+            key: None,
+            previous_key: None,
+            document_limit: 20 * 1_000_000,
+            quota: 500 * 1_000_000,
+        }
+    }
 }
 
 impl WebConfig {

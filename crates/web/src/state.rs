@@ -29,6 +29,8 @@ pub struct Services {
     pub home_counts: Arc<crate::stats::HomeCounts>,
     /// Who could help, in memory, refreshed in the background.
     pub helpers: Arc<entraide_store::helper_index::HelperIndex>,
+    /// The digital safe's keys and storage, opened on first use.
+    pub safe: tokio::sync::OnceCell<crate::services::safe_keys::Safe>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             live: Arc::default(),
             home_counts: Arc::default(),
             helpers: Arc::default(),
+            safe: tokio::sync::OnceCell::new(),
         }))
     }
 }

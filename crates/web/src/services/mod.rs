@@ -16,6 +16,7 @@ pub mod preferences;
 pub mod privacy;
 pub mod profiles;
 pub mod recognition;
+pub mod safe_keys;
 pub mod schedule;
 pub mod thanks;
 pub mod timebank;

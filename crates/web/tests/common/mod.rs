@@ -60,6 +60,7 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        safe: entraide_web::config::SafeConfig::default(),
     }
 }
 

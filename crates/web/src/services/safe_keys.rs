@@ -1,0 +1,102 @@
+//! The safe's keys: the server key ring (from the settings or the key file
+//! in the data folder), each owner's data key (made on first use, kept
+//! wrapped), and sealing the small texts kept in the database.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use entraide_vault::{DataKey, KeyRing, ServerKey, Vault, VaultError, WrappedKey};
+use secrecy::ExposeSecret as _;
+
+use crate::config::WebConfig;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The opened safe: storage and the server key ring.
+#[derive(Debug)]
+pub struct Safe {
+    pub vault: Vault,
+    pub ring: KeyRing,
+}
+
+impl Safe {
+    /// Opens the key ring and the storage folder; a bad key or an
+    /// unreadable folder is one clear sentence.
+    pub fn open(config: &WebConfig) -> Result<Self, String> {
+        let key_file = config.data_dir.join("vault.key");
+        let current = match &config.safe.key {
+            Some(text) => ServerKey::from_base64(text.expose_secret())
+                .map_err(|e| format!("ENTRAIDE_VAULT_KEY: {e}"))?,
+            None => ServerKey::load_or_create(&key_file)
+                .map_err(|e| format!("{}: {e}", key_file.display()))?,
+        };
+        let mut ring = KeyRing::new(current);
+        if let Some(text) = &config.safe.previous_key {
+            ring = ring.with_previous(
+                ServerKey::from_base64(text.expose_secret())
+                    .map_err(|e| format!("ENTRAIDE_VAULT_PREVIOUS_KEY: {e}"))?,
+            );
+        }
+        let previous_file = config.data_dir.join("vault.key.previous");
+        if let Ok(text) = std::fs::read_to_string(&previous_file) {
+            ring = ring.with_previous(
+                ServerKey::from_base64(&text)
+                    .map_err(|e| format!("{}: {e}", previous_file.display()))?,
+            );
+        }
+        let folder = config.data_dir.join("safe");
+        let vault = Vault::local(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        Ok(Self { vault, ring })
+    }
+}
+
+impl From<VaultError> for AppError {
+    fn from(error: VaultError) -> Self {
+        match error {
+            VaultError::NotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppState {
+    /// The safe, opened on first use.
+    pub async fn safe(&self) -> Result<&Safe, AppError> {
+        self.safe
+            .get_or_try_init(|| async { Safe::open(&self.config).map_err(AppError::Internal) })
+            .await
+    }
+}
+
+/// `owner`'s data key, made and kept (wrapped) on first use.
+pub async fn data_key(state: &AppState, owner: i64) -> Result<DataKey, AppError> {
+    let safe = state.safe().await?;
+    let bound = owner.to_string();
+    let (key_id, wrapped) = match state.db.vault_key(owner).await? {
+        Some(found) => found,
+        None => {
+            let fresh = safe.ring.wrap(&DataKey::generate(), &bound)?;
+            state
+                .db
+                .keep_vault_key(owner, &fresh.key_id, &STANDARD.encode(&fresh.bytes))
+                .await?
+        }
+    };
+    let bytes = STANDARD
+        .decode(wrapped)
+        .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
+    Ok(safe.ring.unwrap(&WrappedKey { key_id, bytes }, &bound)?)
+}
+
+/// Seals a text for the database, bound to `aad`; base64.
+pub fn seal_text(key: &DataKey, aad: &str, text: &str) -> Result<String, AppError> {
+    Ok(STANDARD.encode(key.seal(aad.as_bytes(), text.as_bytes())?))
+}
+
+/// Opens what [`seal_text`] sealed.
+pub fn open_text(key: &DataKey, aad: &str, sealed: &str) -> Result<String, AppError> {
+    let bytes = STANDARD
+        .decode(sealed)
+        .map_err(|_| AppError::Internal("a sealed text is not base64".into()))?;
+    String::from_utf8(key.open(aad.as_bytes(), &bytes)?)
+        .map_err(|_| AppError::Internal("a sealed text is not UTF-8".into()))
+}

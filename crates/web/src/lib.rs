@@ -37,10 +37,30 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The one way to build Entraide's HTTP application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    // Most requests are small and quick; documents for the safe may be
+    // large and arrive slowly over a phone's connection.
+    let quick = Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
         .merge(ops::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ));
+    let upload_limit = usize::try_from(state.config.safe.document_limit)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    let uploads = api::upload_routes()
+        .merge(pages::safe::upload_routes())
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(15 * 60),
+        ));
+    Router::new()
+        .merge(quick)
+        .merge(uploads)
         .fallback(|| async { error::AppError::NotFound })
         // Innermost first: errors get their body in the request's language,
         // which `auth::resolve` (outside it) has worked out.
@@ -54,11 +74,6 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::track))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

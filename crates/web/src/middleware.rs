@@ -12,8 +12,13 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 /// Headers every response carries. The CSP allows no inline script.
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let private = holds_papers(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if private {
+        // On a shared computer, nothing of the safe stays in the browser.
+        headers.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
     let fixed: [(&str, &str); 6] = [
         (
             "content-security-policy",
@@ -35,6 +40,20 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             .or_insert(HeaderValue::from_static(value));
     }
     response
+}
+
+/// Pages and API answers that show what a person keeps in their safe.
+fn holds_papers(path: &str) -> bool {
+    [
+        "/safe",
+        "/s/",
+        "/api/v1/safe",
+        "/api/v1/documents",
+        "/api/v1/me/safe",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
+        || (path.starts_with("/people/") && path.ends_with("/safe"))
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every app built in tests).

@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod orgs;
 pub mod recognition;
+pub mod safe;
 pub mod thanks;
 pub mod timebank;
 pub mod visits;
@@ -47,6 +48,9 @@ use crate::state::AppState;
         timebank::configure, timebank::account, timebank::transfer, timebank::reverse, timebank::totals,
         thanks::give, thanks::received,
         claims::of_exchange, claims::show, claims::act, claims::queue, claims::statement_csv, claims::bank_csv,
+        safe::list, safe::upload, safe::show, safe::content, safe::delete, safe::folders, safe::add_folder,
+        safe::shares, safe::share, safe::revoke, safe::links, safe::make_link, safe::revoke_link,
+        safe::access_log, safe::consents, safe::set_consent,
         recognition::show, recognition::endorse, recognition::withdraw,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
@@ -210,7 +214,24 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/me/notification-settings",
             get(notifications::settings).put(notifications::save_settings),
-        );
+        )
+        .route("/safe/{owner}/documents", get(safe::list))
+        .route(
+            "/safe/{owner}/folders",
+            get(safe::folders).post(safe::add_folder),
+        )
+        .route("/documents/{id}", get(safe::show).delete(safe::delete))
+        .route("/documents/{id}/content", get(safe::content))
+        .route(
+            "/documents/{id}/links",
+            get(safe::links).post(safe::make_link),
+        )
+        .route("/documents/{id}/links/{link}", delete(safe::revoke_link))
+        .route("/me/safe/shares", get(safe::shares).post(safe::share))
+        .route("/me/safe/shares/{id}", delete(safe::revoke))
+        .route("/me/safe/log", get(safe::access_log))
+        .route("/me/accompaniments", get(safe::consents))
+        .route("/me/accompaniments/{org}", put(safe::set_consent));
     Router::new()
         .nest("/v1", v1)
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
@@ -282,4 +303,10 @@ async fn docs(ctx: Ctx) -> DocsPage {
         base: Base::new(&ctx, "api-docs-title"),
         operations,
     }
+}
+
+/// Routes that take large bodies (documents for the safe): mounted apart,
+/// with the safe's size limit and a longer timeout for slow connections.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/safe/{owner}/documents", post(safe::upload))
 }

@@ -14,6 +14,8 @@ pub mod notifications;
 pub mod orgs;
 pub mod profile;
 pub mod recognition;
+pub mod safe;
+pub mod safe_sharing;
 pub mod timebank;
 pub mod visits;
 
@@ -195,6 +197,28 @@ pub fn routes() -> Router<AppState> {
             get(crate::api::claims::bank_csv),
         )
         .route("/claims/{id}", post(claims::act))
+        .route("/safe", get(safe::mine))
+        .route("/people/{id}/safe", get(safe::person))
+        .route("/safe/documents/{id}", get(safe::download))
+        .route(
+            "/safe/documents/{id}/delete",
+            get(safe::delete_page).post(safe::delete),
+        )
+        .route("/safe/{owner}/folders", post(safe::add_folder))
+        .route("/safe/folders/{id}/delete", post(safe::delete_folder))
+        .route(
+            "/safe/documents/{id}/links",
+            get(safe_sharing::links).post(safe_sharing::make_link),
+        )
+        .route(
+            "/safe/documents/{id}/links/{link}/revoke",
+            post(safe_sharing::revoke_link),
+        )
+        .route("/safe/sharing", get(safe_sharing::sharing))
+        .route("/safe/shares", post(safe_sharing::share))
+        .route("/safe/shares/{id}/revoke", post(safe_sharing::revoke))
+        .route("/safe/consents/{org}", post(safe_sharing::consent))
+        .route("/s/{token}", get(safe::link_page).post(safe::link_open))
         .route(
             "/orgs/{id}/timebank/transfers/{transfer}/reverse",
             get(timebank::reverse_page).post(timebank::reverse),

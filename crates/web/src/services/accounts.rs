@@ -63,13 +63,13 @@ fn hash(secret: &str) -> Result<String, AppError> {
 }
 
 /// Hashing runs on the blocking pool: argon2 takes tens of milliseconds of CPU.
-async fn hash_blocking(secret: String) -> Result<String, AppError> {
+pub async fn hash_blocking(secret: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash(&secret))
         .await
         .map_err(AppError::internal)?
 }
 
-async fn verify_blocking(secret: String, stored: String) -> Result<bool, AppError> {
+pub async fn verify_blocking(secret: String, stored: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || verify_secret(&secret, &stored))
         .await
         .map_err(AppError::internal)

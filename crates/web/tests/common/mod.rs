@@ -5,6 +5,7 @@
 pub mod exchanges;
 pub mod sms;
 pub mod smtp;
+pub mod upload;
 
 use std::path::PathBuf;
 

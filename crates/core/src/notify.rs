@@ -35,10 +35,12 @@ pub enum Kind {
     TimeCredited,
     /// Time given for an exchange is disputed.
     TimeDisputed,
+    /// A paper in your safe expires soon.
+    DocumentExpiring,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Invited,
         Kind::Response,
         Kind::Accepted,
@@ -52,6 +54,7 @@ impl Kind {
         Kind::TimeToConfirm,
         Kind::TimeCredited,
         Kind::TimeDisputed,
+        Kind::DocumentExpiring,
     ];
 
     pub fn code(self) -> &'static str {
@@ -69,6 +72,7 @@ impl Kind {
             Self::TimeToConfirm => "time-to-confirm",
             Self::TimeCredited => "time-credited",
             Self::TimeDisputed => "time-disputed",
+            Self::DocumentExpiring => "document-expiring",
         }
     }
 
@@ -274,7 +278,7 @@ mod tests {
         }
         assert_eq!(Kind::parse("spam"), Err(Invalid::Choice));
         assert_eq!(Kind::parse("moderation"), Ok(Kind::Moderation));
-        assert_eq!(Kind::ALL.len(), 13, "every kind is listed");
+        assert_eq!(Kind::ALL.len(), 14, "every kind is listed");
     }
 
     #[test]

@@ -69,8 +69,8 @@ async fn every_node_proposes_the_same_runs_and_they_are_queued_once() {
         let after = t.db.job_counts().await.unwrap().queued;
         assert_eq!(
             after - before,
-            4,
-            "reminders, time claims, digests, overdue visits"
+            5,
+            "reminders, time claims, digests, overdue visits, expiring papers"
         );
         entraide_web::services::schedule::tick(&t.state)
             .await
@@ -258,6 +258,67 @@ async fn coordinators_hear_of_a_pair_nobody_visited_lately_once() {
         assert!(
             kinds_of(&t, visitor).await.is_empty(),
             "only coordinators are told"
+        );
+    }
+}
+
+#[tokio::test]
+async fn papers_about_to_expire_are_announced_once_without_saying_what_they_are() {
+    for t in TestApp::all().await {
+        let (owner, token) = person(&t, "momo@example.fr", "Momo").await;
+        let today = paris_now().date();
+        let add = |expires: String, title: &'static str| {
+            let (t, token) = (&t, token.clone());
+            async move {
+                let reply = common::upload::send(
+                    t,
+                    &format!("/api/v1/safe/{owner}/documents"),
+                    &token,
+                    "",
+                    &[
+                        ("title", title),
+                        ("doc_type", "identity"),
+                        ("expires_on", &expires),
+                    ],
+                    "carte.pdf",
+                    &common::upload::pdf(title),
+                )
+                .await;
+                assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            }
+        };
+        add(
+            (today + time::Duration::days(20)).to_string(),
+            "Carte de séjour",
+        )
+        .await;
+        add((today + time::Duration::days(200)).to_string(), "Passeport").await;
+        let worker = Worker::new(&t.state);
+        for key in ["first", "again"] {
+            let run = NewJob::now(
+                "schedule",
+                &json!({"task": "expiring", "day": today.to_string()}),
+            )
+            .unwrap()
+            .key(key.to_owned());
+            t.db.enqueue(&run).await.unwrap();
+            worker.round().await.unwrap();
+        }
+        let kinds = kinds_of(&t, owner).await;
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "document-expiring").count(),
+            1,
+            "{kinds:?}"
+        );
+        let listing =
+            t.db.notifications(owner, entraide_store::Page::new(1, 5))
+                .await
+                .unwrap();
+        let subject = &listing.rows[0].subject;
+        assert_eq!(*subject, (today + time::Duration::days(20)).to_string());
+        assert!(
+            !subject.contains("séjour"),
+            "what the paper is stays sealed"
         );
     }
 }

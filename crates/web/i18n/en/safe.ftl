@@ -108,3 +108,6 @@ field-code = Code
 field-person = Person
 nav-safe = My safe
 safe-open = Safe
+notify-document-expiring = A paper in your safe expires on { $subject }: think of renewing it
+sms-document-expiring = A paper of your safe expires on{" "}
+notify-kind-document-expiring = Papers about to expire

@@ -108,3 +108,6 @@ field-code = Code
 field-person = Personne
 nav-safe = Mon coffre-fort
 safe-open = Coffre-fort
+notify-document-expiring = Un papier de votre coffre-fort expire le { $subject } : pensez à le renouveler
+sms-document-expiring = Un papier de votre coffre-fort expire le{" "}
+notify-kind-document-expiring = Papiers bientôt périmés

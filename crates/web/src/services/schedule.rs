@@ -1,6 +1,7 @@
 //! Scheduled work: reminders a day before an exchange and the confirmation
 //! of time claims nobody disputed (hourly), the daily
-//! digests (07:00) and the daily look for overdue visits (09:00), French
+//! digests (07:00), the daily look for overdue visits (09:00) and for papers
+//! of the safe about to expire (10:00), French
 //! local time. Every node proposes each run as a job whose idempotency key
 //! names its slot, so each run happens once whichever nodes are up.
 
@@ -30,6 +31,10 @@ enum Task {
     /// Time claims whose delay passed by `at`.
     Claims {
         at: i64,
+    },
+    /// Papers of the safe that expire within a month of `day`.
+    Expiring {
+        day: String,
     },
 }
 
@@ -62,6 +67,11 @@ pub async fn tick(state: &AppState) -> Result<(), StoreError> {
             &Task::Digests { day: day.clone() },
             format!("schedule:digests:{day}"),
             at_local(local, 7),
+        )?,
+        slot(
+            &Task::Expiring { day: day.clone() },
+            format!("schedule:expiring:{day}"),
+            at_local(local, 10),
         )?,
         slot(
             &Task::Overdue { day: day.clone() },
@@ -100,6 +110,7 @@ pub async fn run(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
             state.wake_jobs.notify_one();
         }
         Task::Overdue { day } => overdue(state, &day).await?,
+        Task::Expiring { day } => expiring(state, &day).await?,
     }
     Ok(Outcome::Done)
 }
@@ -182,6 +193,34 @@ async fn overdue(state: &AppState, day: &str) -> Result<(), Failure> {
         )
         .await
         .map_err(Failure::retry)?;
+    }
+    Ok(())
+}
+
+/// Tells owners, once, of papers in their safe that expire within a month
+/// (an identity card takes weeks to renew). The notification names the
+/// date only: what a paper is stays sealed in the safe.
+async fn expiring(state: &AppState, day: &str) -> Result<(), Failure> {
+    let Ok(today) = entraide_core::exchange::parse_date("day", day) else {
+        return Err(Failure::permanent(format!("not a day: {day}")));
+    };
+    let horizon = (today + Duration::days(31)).to_string();
+    for document in state.db.documents_expiring(&horizon).await? {
+        notify(
+            state,
+            &[document.owner_id],
+            Event {
+                kind: Kind::DocumentExpiring,
+                actor_id: None,
+                subject: &document.expires_on,
+                link: "/safe".to_owned(),
+                dedup: Some(format!("expiring:{}", document.id)),
+                collapse: false,
+            },
+        )
+        .await
+        .map_err(|e| Failure::retry(e.to_string()))?;
+        state.db.mark_reminded(document.id).await?;
     }
     Ok(())
 }

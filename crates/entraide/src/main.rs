@@ -48,6 +48,11 @@ enum Command {
         /// Their email address.
         email: String,
     },
+    /// Replace the safe's server key and rewrap every data key (stop the
+    /// servers first). With the key in the key file of the data folder, a
+    /// new one is made; with ENTRAIDE_VAULT_KEY, set the new key there and
+    /// the old one in ENTRAIDE_VAULT_PREVIOUS_KEY.
+    RotateVaultKey,
 }
 
 #[tokio::main]
@@ -101,6 +106,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{email} is now a platform administrator.");
             Ok(())
         }
+        Command::RotateVaultKey => rotate_vault_key(&settings, &db).await,
         Command::Serve { demo } => {
             if demo {
                 seed_demo(&db).await?;
@@ -108,6 +114,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(settings, db).await
         }
     }
+}
+
+async fn rotate_vault_key(settings: &Settings, db: &Db) -> Result<(), String> {
+    use entraide_web::services::safe_keys;
+    let done = if settings.web.safe.key.is_some() {
+        if settings.web.safe.previous_key.is_none() {
+            return Err(
+                "set the old key in ENTRAIDE_VAULT_PREVIOUS_KEY and the new one in ENTRAIDE_VAULT_KEY"
+                    .to_owned(),
+            );
+        }
+        let safe = safe_keys::Safe::open(&settings.web)?;
+        safe_keys::rewrap_all(db, &safe.ring)
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        safe_keys::rotate_key_file(db, &settings.web.data_dir).await?
+    };
+    println!(
+        "{} data keys rewrapped with the new server key.",
+        done.rewrapped
+    );
+    if settings.web.safe.key.is_some() {
+        println!("Every key is rewrapped: ENTRAIDE_VAULT_PREVIOUS_KEY can now be removed.");
+    }
+    Ok(())
 }
 
 /// Creates the data folder, connects and migrates, with one clear sentence on failure.

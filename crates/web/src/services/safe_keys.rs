@@ -100,3 +100,82 @@ pub fn open_text(key: &DataKey, aad: &str, sealed: &str) -> Result<String, AppEr
     String::from_utf8(key.open(aad.as_bytes(), &bytes)?)
         .map_err(|_| AppError::Internal("a sealed text is not UTF-8".into()))
 }
+
+/// What a rotation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    pub rewrapped: u64,
+}
+
+/// Rewraps every owner's data key with the ring's current server key
+/// (documents are untouched: their data keys do not change). A row is
+/// replaced only if it still holds what was read, so running it twice, or
+/// after an interruption, is safe.
+pub async fn rewrap_all(db: &entraide_store::Db, ring: &KeyRing) -> Result<Rotation, AppError> {
+    let mut after = 0;
+    let mut rewrapped = 0;
+    loop {
+        let batch = db.vault_keys_after(after, 500).await?;
+        let Some(last) = batch.last() else {
+            return Ok(Rotation { rewrapped });
+        };
+        after = last.0;
+        for (owner, key_id, wrapped) in batch {
+            if key_id == ring.current().id() {
+                continue;
+            }
+            let bytes = STANDARD
+                .decode(&wrapped)
+                .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
+            let fresh = ring.rewrap(
+                &WrappedKey {
+                    key_id: key_id.clone(),
+                    bytes,
+                },
+                &owner.to_string(),
+            )?;
+            if db
+                .rewrap_vault_key(
+                    owner,
+                    &key_id,
+                    &fresh.key_id,
+                    &STANDARD.encode(&fresh.bytes),
+                )
+                .await?
+            {
+                rewrapped += 1;
+            }
+        }
+    }
+}
+
+/// Replaces the key file of the data folder with a new server key and
+/// rewraps every data key; run while the servers are stopped. The old key
+/// waits in `vault.key.previous` until every data key is rewrapped, so an
+/// interrupted rotation resumes where it stopped when run again.
+pub async fn rotate_key_file(
+    db: &entraide_store::Db,
+    data_dir: &std::path::Path,
+) -> Result<Rotation, String> {
+    let current = data_dir.join("vault.key");
+    let previous = data_dir.join("vault.key.previous");
+    if !previous.exists() {
+        if !current.exists() {
+            return Err(format!("no key file to rotate in {}", data_dir.display()));
+        }
+        std::fs::rename(&current, &previous).map_err(|e| format!("{}: {e}", previous.display()))?;
+    }
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|text| ServerKey::from_base64(&text).map_err(|e| e.to_string()))
+    };
+    let old = read(&previous)?;
+    // A new key, unless an interrupted rotation already wrote it.
+    let new =
+        ServerKey::load_or_create(&current).map_err(|e| format!("{}: {e}", current.display()))?;
+    let ring = KeyRing::new(new).with_previous(old);
+    let done = rewrap_all(db, &ring).await.map_err(|e| e.to_string())?;
+    std::fs::remove_file(&previous).map_err(|e| format!("{}: {e}", previous.display()))?;
+    Ok(done)
+}

@@ -15,6 +15,7 @@ const DEMO_PIN = '246810';
 const VISITS_ORG = 'Jeunes et Anciens du 11e';
 const VISITS_PROGRAMME = 'Visites de convivialité';
 const TIME_BANK_ORG = 'Les Voisins de Timbaud';
+const CCAS_ORG = 'CCAS Paris 11e';
 
 let counter = 0;
 function uniqueEmail(prefix) {
@@ -1175,6 +1176,60 @@ export const scenarios = [
       await t.goto(helper, `/people/${volunteer.id}`);
       const thanks = helper.locator('main ul.thanks > li').filter({ hasText: word });
       assert.match(await thanks.innerText(), new RegExp(`pour « ${title} »`));
+    },
+  },
+  {
+    name: 'safe: a social worker registers a person and adds a paper for them; the person signs in with login + PIN and sees it and the log',
+    async run(t) {
+      const stamp = Date.now().toString(36);
+      const sophie = await t.newPage();
+      await signIn(t, sophie, DEMO_SOCIAL_WORKER);
+      // Registering, as a worker does it at the desk: counted for the figures.
+      const started = Date.now();
+      let steps = 0;
+      let fields = 0;
+      const step = async (action, options) => { steps += 1; await t.navigate(sophie, action, options); };
+      await step(() => sophie.locator('header').getByRole('link', { name: 'Organisations', exact: true }).click());
+      await step(() => sophie.locator('main').getByRole('link', { name: CCAS_ORG, exact: true }).first().click());
+      await step(() => sophie.getByRole('link', { name: 'Inscrire une personne', exact: true }).click());
+      const name = `Yacine ${stamp}`;
+      await sophie.getByLabel('Nom affiché', { exact: true }).fill(name); fields += 1;
+      await sophie.getByLabel('Année de naissance', { exact: true }).fill('1968'); fields += 1;
+      await step(() => sophie.getByRole('button', { name: 'Inscrire', exact: true }).click(), { what: 'registration form' });
+      await expectHeading(sophie, 'Fiche de connexion');
+      const secrets = await sophie.locator('.handout dd.secret').allInnerTexts();
+      const [login, pin] = secrets.map((s) => s.trim());
+      assert.ok(login && /^\d{6}$/.test(pin), `a login and a PIN: ${secrets}`);
+      console.log(`    registration: ${fields} fields typed, ${steps} steps, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+      // Straight from the handout to the person's safe.
+      await t.navigate(sophie, () => sophie.getByRole('link', { name: `Ajouter des papiers au coffre-fort de ${name}`, exact: true }).click());
+      await expectHeading(sophie, `Coffre-fort de ${name}`);
+      await sophie.getByLabel('Le fichier', { exact: true }).setInputFiles({
+        name: 'attestation.pdf', mimeType: 'application/pdf',
+        buffer: Buffer.from(`%PDF-1.4\n% attestation ${stamp}\n%%EOF\n`),
+      });
+      await sophie.getByLabel('Nom du document', { exact: true }).fill('Attestation de domiciliation');
+      await sophie.getByLabel('Type', { exact: true }).selectOption('residence');
+      await t.navigate(sophie, () => sophie.getByRole('button', { name: 'Ajouter au coffre-fort', exact: true }).click(),
+        { what: 'upload for the person' });
+      await expectNotice(sophie, 'Le document est dans le coffre-fort.');
+
+      // The person, at any computer, with the login and the PIN.
+      const person = await t.newPage();
+      await t.goto(person, '/login/pin');
+      await person.getByLabel('Identifiant', { exact: true }).fill(login);
+      await person.getByLabel('Code PIN', { exact: true }).fill(pin);
+      await t.navigate(person, () => person.locator('main').getByRole('button', { name: 'Se connecter', exact: true }).click(),
+        { what: 'PIN sign-in' });
+      await t.navigate(person, () => person.locator('header').getByRole('link', { name: 'Mon coffre-fort', exact: true }).click());
+      const row = person.locator('main table tbody tr').filter({ hasText: 'Attestation de domiciliation' });
+      assert.match(await row.innerText(), /Ajouté pour vous par Sophie/);
+      assert.match(await mainText(person), /Déconnectez-vous quand vous avez fini/);
+      await t.navigate(person, () => person.locator('main').getByRole('link', { name: 'Partages, accords et journal des accès', exact: true }).click());
+      const log = person.locator('main section[aria-labelledby="log-title"]');
+      assert.match(await log.innerText(), /Sophie[\s\S]*a ajouté un document \(en agissant pour vous\)/);
+      assert.match(await mainText(person), /L'équipe de CCAS Paris 11e/);
     },
   },
 ];

@@ -111,3 +111,4 @@ safe-open = Safe
 notify-document-expiring = A paper in your safe expires on { $subject }: think of renewing it
 sms-document-expiring = A paper of your safe expires on{" "}
 notify-kind-document-expiring = Papers about to expire
+handout-open-safe = Add papers to the safe of { $name }

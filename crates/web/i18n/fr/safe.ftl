@@ -111,3 +111,4 @@ safe-open = Coffre-fort
 notify-document-expiring = Un papier de votre coffre-fort expire le { $subject } : pensez à le renouveler
 sms-document-expiring = Un papier de votre coffre-fort expire le{" "}
 notify-kind-document-expiring = Papiers bientôt périmés
+handout-open-safe = Ajouter des papiers au coffre-fort de { $name }

@@ -165,6 +165,7 @@ impl Settings {
             previous_key: get("VAULT_PREVIOUS_KEY").map(SecretString::from),
             document_limit: megabytes("DOCUMENT_LIMIT_MB", from_file.document_limit_mb, 20)?,
             quota: megabytes("SAFE_QUOTA_MB", from_file.safe_quota_mb, 500)?,
+            s3: s3_settings(&get)?,
         };
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         let sms = sms_settings(from_file.sms.unwrap_or_default(), &get)?;
@@ -336,4 +337,23 @@ mod tests {
         assert!(!format!("{:?}", sms.auth_token).contains("tok-secret"));
         Ok(())
     }
+}
+
+/// The safe's S3 bucket, when `ENTRAIDE_S3_BUCKET` is set.
+fn s3_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<entraide_web::config::S3Config>, String> {
+    let Some(bucket) = get("S3_BUCKET") else {
+        return Ok(None);
+    };
+    let needed = |name: &str| {
+        get(name).ok_or_else(|| format!("ENTRAIDE_{name} is needed with ENTRAIDE_S3_BUCKET"))
+    };
+    Ok(Some(entraide_web::config::S3Config {
+        bucket,
+        endpoint: get("S3_ENDPOINT"),
+        region: get("S3_REGION").unwrap_or_else(|| "eu-west-3".to_owned()),
+        access_key_id: needed("S3_ACCESS_KEY_ID")?,
+        secret_access_key: SecretString::from(needed("S3_SECRET_ACCESS_KEY")?),
+    }))
 }

@@ -11,6 +11,8 @@ mod storage;
 
 pub use keys::{DataKey, KeyRing, ServerKey, WrappedKey};
 pub use seal::{open, seal};
+#[cfg(feature = "s3")]
+pub use storage::S3Settings;
 pub use storage::Vault;
 
 /// What can go wrong in the vault.

@@ -56,3 +56,41 @@ impl Vault {
         }
     }
 }
+
+/// Where an S3-compatible bucket is.
+#[cfg(feature = "s3")]
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// For services other than AWS (MinIO, Garage…): their address.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+#[cfg(feature = "s3")]
+impl Vault {
+    /// A vault in an S3-compatible bucket.
+    pub fn s3(settings: &S3Settings) -> Result<Self, VaultError> {
+        let mut builder = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&settings.bucket)
+            .with_region(&settings.region)
+            .with_access_key_id(&settings.access_key_id)
+            .with_secret_access_key(&settings.secret_access_key)
+            // A few quick retries: a person waiting on a page should hear
+            // within seconds that storage is unreachable, not minutes later.
+            .with_retry(object_store::RetryConfig {
+                max_retries: 3,
+                retry_timeout: std::time::Duration::from_secs(10),
+                ..Default::default()
+            });
+        if let Some(endpoint) = &settings.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_virtual_hosted_style_request(false);
+        }
+        Ok(Self::new(Arc::new(builder.build()?)))
+    }
+}

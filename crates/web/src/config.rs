@@ -39,6 +39,19 @@ pub struct SafeConfig {
     pub document_limit: u64,
     /// What one person may keep in all, in bytes.
     pub quota: u64,
+    /// An S3-compatible bucket instead of the data folder (needs a build
+    /// with the `s3` feature).
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible bucket for the safe.
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: secrecy::SecretString,
 }
 
 impl Default for SafeConfig {
@@ -48,6 +61,7 @@ impl Default for SafeConfig {
             previous_key: None,
             document_limit: 20 * 1_000_000,
             quota: 500 * 1_000_000,
+            s3: None,
         }
     }
 }

@@ -9,68 +9,9 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::desk::desk;
 use common::{TestApp, upload};
 use serde_json::{Value, json};
-
-struct Desk {
-    org: i64,
-    worker: String,
-    outsider: String,
-    person: i64,
-    person_token: String,
-    login: String,
-    pin: String,
-}
-
-/// A CCAS with a social worker, another organisation's worker, and a
-/// person the first one registers (who then signs in with login + PIN).
-async fn desk(t: &TestApp) -> Desk {
-    let (admin_id, _) = t.sign_up("admin@example.fr", "Admin").await;
-    let org =
-        t.db.create_organisation("CCAS du 11e", "social_service", "", admin_id)
-            .await
-            .unwrap();
-    let other =
-        t.db.create_organisation("CCAS du 20e", "social_service", "", admin_id)
-            .await
-            .unwrap();
-    let (worker_id, worker) = t.sign_up("sophie@example.fr", "Sophie").await;
-    t.db.set_membership(org, worker_id, "social_worker")
-        .await
-        .unwrap();
-    let (outsider_id, outsider) = t.sign_up("rachid@example.fr", "Rachid").await;
-    t.db.set_membership(other, outsider_id, "social_worker")
-        .await
-        .unwrap();
-    let handout = t
-        .api(
-            "POST",
-            &format!("/api/v1/orgs/{org}/people"),
-            &worker,
-            Some(json!({"display_name": "Momo", "birth_year": "1961", "language": "fr"})),
-        )
-        .await;
-    assert_eq!(handout.status, StatusCode::CREATED, "{}", handout.body);
-    let handout = handout.json();
-    let signed = t
-        .api(
-            "POST",
-            "/api/v1/login/pin",
-            "",
-            Some(json!({"login": handout["login"], "pin": handout["pin"]})),
-        )
-        .await;
-    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
-    Desk {
-        org,
-        worker,
-        outsider,
-        person: handout["user_id"].as_i64().unwrap(),
-        person_token: signed.json()["token"].as_str().unwrap().to_owned(),
-        login: handout["login"].as_str().unwrap().to_owned(),
-        pin: handout["pin"].as_str().unwrap().to_owned(),
-    }
-}
 
 async fn add(t: &TestApp, token: &str, owner: i64, title: &str, bytes: &[u8]) -> common::Reply {
     upload::send(

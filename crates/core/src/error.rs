@@ -30,6 +30,8 @@ pub enum Invalid {
     Range,
     #[error("in the past")]
     Past,
+    #[error("in the future")]
+    Future,
     /// A box that must be ticked (a charter, a consent) was not.
     #[error("not ticked")]
     Unchecked,
@@ -54,6 +56,7 @@ impl Invalid {
             Self::Time => "time",
             Self::Range => "range",
             Self::Past => "past",
+            Self::Future => "future",
             Self::Unchecked => "unchecked",
             Self::Phone => "phone",
         }

@@ -7,6 +7,7 @@ pub mod authz;
 pub mod claim;
 pub mod conversation;
 pub mod credentials;
+pub mod desk;
 pub mod error;
 pub mod exchange;
 pub mod geo;

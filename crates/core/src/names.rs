@@ -65,6 +65,26 @@ text_type!(
     FolderName, "folder_name", 1, 60, false
 );
 text_type!(
+    /// A note the person keeps in their safe.
+    NoteText, "text", 1, 4000, true
+);
+text_type!(
+    /// Who an important contact is.
+    ContactName, "name", 1, 80, false
+);
+text_type!(
+    /// What an important contact does for the person («médecin»).
+    ContactRole, "role", 1, 80, false
+);
+text_type!(
+    /// A few words beside a contact, or a desk session's free text.
+    ShortNote, "note", 0, 1000, true
+);
+text_type!(
+    /// What comes next after a desk session.
+    NextSteps, "next_steps", 0, 2000, true
+);
+text_type!(
     /// The public name of an organisation.
     OrgName, "name", 2, 100, false
 );

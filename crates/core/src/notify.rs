@@ -178,8 +178,36 @@ impl Phone {
         Ok(Self(format!("+{international}")))
     }
 
+    /// A French mobile number (06 or 07, or +33 6 / +33 7), the only kind
+    /// that receives texts from the platform's French provider.
+    pub fn french_mobile(input: &str) -> Result<Self, Invalid> {
+        let phone = Self::parse(input)?;
+        if phone.0.len() == 12 && (phone.0.starts_with("+336") || phone.0.starts_with("+337")) {
+            Ok(phone)
+        } else {
+            Err(Invalid::Phone)
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A stored number (`+33612345678`) as French people write it
+/// (`06 12 34 56 78`); other numbers stay as they are.
+pub fn phone_as_written(stored: &str) -> String {
+    match stored.strip_prefix("+33") {
+        Some(rest) if rest.len() == 9 && rest.chars().all(|c| c.is_ascii_digit()) => {
+            let national = format!("0{rest}");
+            national
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| String::from_utf8_lossy(pair).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        _ => stored.to_owned(),
     }
 }
 
@@ -300,6 +328,19 @@ mod tests {
             Ok("+447700900123".into())
         );
         assert_eq!(Phone::parse(""), Err(Invalid::Required));
+        assert_eq!(phone_as_written("+33612345678"), "06 12 34 56 78");
+        assert_eq!(phone_as_written("+447700900123"), "+447700900123");
+        assert_eq!(
+            Phone::french_mobile("07 12 34 56 78").map(|p| p.0),
+            Ok("+33712345678".into())
+        );
+        for not_mobile in ["01 42 00 00 00", "+44 7700 900123", "+33 6 12 34 56"] {
+            assert_eq!(
+                Phone::french_mobile(not_mobile),
+                Err(Invalid::Phone),
+                "{not_mobile}"
+            );
+        }
         for wrong in [
             "06 12",
             "hello",

@@ -168,6 +168,7 @@ mod tests {
             include_str!("conversations.rs"),
             include_str!("exchanges.rs"),
             include_str!("generate.rs"),
+            include_str!("handover.rs"),
             include_str!("matching.rs"),
             include_str!("messages.rs"),
             include_str!("moderation.rs"),

@@ -76,6 +76,8 @@ pub struct AccompaniedPerson<'a> {
     pub pin_hash: &'a str,
     pub locale: &'a str,
     pub birth_year: Option<i64>,
+    /// A mobile number (`+336…`): texts become their way to be told.
+    pub phone: Option<&'a str>,
     pub registered_by: i64,
     /// The organisation registering them; they become its member.
     pub org_id: i64,
@@ -92,8 +94,8 @@ impl Db {
         let at = now();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, registered_org, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO users (login, pin_hash, display_name, locale, birth_year, registered_by, registered_org, created_at, \
+             phone, notify_channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(person.login)
         .bind(person.pin_hash)
@@ -103,6 +105,8 @@ impl Db {
         .bind(person.registered_by)
         .bind(person.org_id)
         .bind(at)
+        .bind(person.phone)
+        .bind(if person.phone.is_some() { "sms" } else { "email" })
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)")

@@ -69,11 +69,17 @@ async fn pin_locks_after_five_failures_and_unlocks() -> TestResult {
                 pin_hash: "pinhash",
                 locale: "fr",
                 birth_year: Some(1961),
+                phone: Some("+33612345678"),
                 registered_by: worker,
                 org_id: org,
             })
             .await?;
         assert_eq!(db.user(id).await?.registered_org, Some(org));
+        let settings = db.notification_settings(id).await?;
+        assert_eq!(
+            (settings.channel.as_str(), settings.phone.as_deref()),
+            ("sms", Some("+33612345678"))
+        );
         assert_eq!(
             db.role_in(org, id).await?.as_deref(),
             Some("member"),

@@ -2,75 +2,16 @@
 //! and adds a document for them; the person signs in with login + PIN and
 //! sees it, and the log; workers of another organisation see nothing;
 //! consent and shares can be withdrawn; one-off links expire, take a code
-//! and are logged; bad files change nothing; and no plaintext reaches the
-//! disk.
+//! and are logged; bad files change nothing. What reaches the disk is
+//! checked in `safe_at_rest.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use axum::http::StatusCode;
+use common::desk::desk;
 use common::{TestApp, upload};
 use serde_json::{Value, json};
-
-struct Desk {
-    org: i64,
-    worker: String,
-    outsider: String,
-    person: i64,
-    person_token: String,
-    login: String,
-    pin: String,
-}
-
-/// A CCAS with a social worker, another organisation's worker, and a
-/// person the first one registers (who then signs in with login + PIN).
-async fn desk(t: &TestApp) -> Desk {
-    let (admin_id, _) = t.sign_up("admin@example.fr", "Admin").await;
-    let org =
-        t.db.create_organisation("CCAS du 11e", "social_service", "", admin_id)
-            .await
-            .unwrap();
-    let other =
-        t.db.create_organisation("CCAS du 20e", "social_service", "", admin_id)
-            .await
-            .unwrap();
-    let (worker_id, worker) = t.sign_up("sophie@example.fr", "Sophie").await;
-    t.db.set_membership(org, worker_id, "social_worker")
-        .await
-        .unwrap();
-    let (outsider_id, outsider) = t.sign_up("rachid@example.fr", "Rachid").await;
-    t.db.set_membership(other, outsider_id, "social_worker")
-        .await
-        .unwrap();
-    let handout = t
-        .api(
-            "POST",
-            &format!("/api/v1/orgs/{org}/people"),
-            &worker,
-            Some(json!({"display_name": "Momo", "birth_year": "1961", "language": "fr"})),
-        )
-        .await;
-    assert_eq!(handout.status, StatusCode::CREATED, "{}", handout.body);
-    let handout = handout.json();
-    let signed = t
-        .api(
-            "POST",
-            "/api/v1/login/pin",
-            "",
-            Some(json!({"login": handout["login"], "pin": handout["pin"]})),
-        )
-        .await;
-    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
-    Desk {
-        org,
-        worker,
-        outsider,
-        person: handout["user_id"].as_i64().unwrap(),
-        person_token: signed.json()["token"].as_str().unwrap().to_owned(),
-        login: handout["login"].as_str().unwrap().to_owned(),
-        pin: handout["pin"].as_str().unwrap().to_owned(),
-    }
-}
 
 async fn add(t: &TestApp, token: &str, owner: i64, title: &str, bytes: &[u8]) -> common::Reply {
     upload::send(
@@ -378,60 +319,6 @@ async fn one_off_links_take_their_code_expire_and_are_logged() {
             StatusCode::NOT_FOUND
         );
     }
-}
-
-#[tokio::test]
-async fn no_plaintext_reaches_the_data_folder_or_the_database_file() {
-    let file = std::env::temp_dir().join(format!("entraide-safe-{}.db", uuid::Uuid::new_v4()));
-    let db = entraide_store::Db::connect(&format!("sqlite://{}", file.display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    let t = TestApp::with(db, |_| {});
-    let d = desk(&t).await;
-    let marker = "MARQUEUR-SECRET-9f2c1";
-    let added = add(&t, &d.worker, d.person, marker, &upload::pdf(marker)).await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
-    let folder = t
-        .api(
-            "POST",
-            &format!("/api/v1/safe/{}/folders", d.person),
-            &d.person_token,
-            Some(json!({"name": marker})),
-        )
-        .await;
-    assert_eq!(folder.status, StatusCode::CREATED);
-    t.db.close().await;
-    let mut scanned = 0;
-    let mut paths = vec![t.state.config.data_dir.clone()];
-    let db_files = [
-        file.clone(),
-        file.with_extension("db-wal"),
-        file.with_extension("db-shm"),
-    ];
-    let mut files: Vec<std::path::PathBuf> = db_files.into_iter().filter(|f| f.exists()).collect();
-    while let Some(dir) = paths.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                paths.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    for path in files {
-        let bytes = std::fs::read(&path).unwrap();
-        scanned += 1;
-        assert!(
-            !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
-            "plaintext in {path:?}"
-        );
-    }
-    assert!(
-        scanned >= 3,
-        "the database, the key file and the document were read"
-    );
 }
 
 #[tokio::test]

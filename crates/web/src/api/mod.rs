@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod recognition;
 pub mod safe;
+pub mod safe_notes;
 pub mod thanks;
 pub mod timebank;
 pub mod visits;
@@ -51,6 +52,9 @@ use crate::state::AppState;
         safe::list, safe::upload, safe::show, safe::content, safe::delete, safe::folders, safe::add_folder,
         safe::shares, safe::share, safe::revoke, safe::links, safe::make_link, safe::revoke_link,
         safe::access_log, safe::consents, safe::set_consent,
+        safe_notes::notes, safe_notes::add_note, safe_notes::edit_note, safe_notes::delete_note,
+        safe_notes::sessions, safe_notes::record_session,
+        safe_notes::handover_status, safe_notes::hand_over,
         recognition::show, recognition::endorse, recognition::withdraw,
         conversations::list, conversations::open_direct, conversations::open_exchange,
         conversations::open_pairing, conversations::open_team, conversations::messages,
@@ -231,7 +235,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/safe/shares/{id}", delete(safe::revoke))
         .route("/me/safe/log", get(safe::access_log))
         .route("/me/accompaniments", get(safe::consents))
-        .route("/me/accompaniments/{org}", put(safe::set_consent));
+        .route("/me/accompaniments/{org}", put(safe::set_consent))
+        .merge(safe_notes::routes());
     Router::new()
         .nest("/v1", v1)
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

@@ -176,10 +176,16 @@ pub async fn verify(
     Query(query): Query<TokenQuery>,
 ) -> Response {
     match accounts::verify_email(&state, &query.token).await {
-        Ok(_) => MessagePage {
+        Ok((_, false)) => MessagePage {
             base: Base::new(&ctx, "verify-title"),
             message: ctx.lang.t("verify-done"),
             link: Some(("/".into(), ctx.lang.t("nav-home"))),
+        }
+        .into_response(),
+        Ok((_, true)) => MessagePage {
+            base: Base::new(&ctx, "verify-title"),
+            message: ctx.lang.t("handover-verified"),
+            link: Some(("/login".into(), ctx.lang.t("handover-sign-in"))),
         }
         .into_response(),
         Err(AppError::NotFound) => (

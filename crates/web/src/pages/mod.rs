@@ -5,7 +5,9 @@ pub mod admin;
 pub mod auth;
 pub mod claims;
 pub mod conversations;
+pub mod desk;
 pub mod exchanges;
+pub mod handover;
 pub mod home;
 pub mod layout;
 pub mod members;
@@ -15,6 +17,7 @@ pub mod orgs;
 pub mod profile;
 pub mod recognition;
 pub mod safe;
+pub mod safe_notes;
 pub mod safe_sharing;
 pub mod timebank;
 pub mod visits;
@@ -219,6 +222,22 @@ pub fn routes() -> Router<AppState> {
         .route("/safe/shares/{id}/revoke", post(safe_sharing::revoke))
         .route("/safe/consents/{org}", post(safe_sharing::consent))
         .route("/s/{token}", get(safe::link_page).post(safe::link_open))
+        .route("/safe/notes", get(safe_notes::mine))
+        .route("/people/{id}/safe/notes", get(safe_notes::person))
+        .route("/safe/{owner}/notes", post(safe_notes::add))
+        .route(
+            "/safe/notes/{id}/edit",
+            get(safe_notes::edit_page).post(safe_notes::edit),
+        )
+        .route(
+            "/safe/notes/{id}/delete",
+            get(safe_notes::delete_page).post(safe_notes::delete),
+        )
+        .route(
+            "/people/{id}/safe/sessions",
+            get(desk::show).post(desk::record),
+        )
+        .route("/me/handover", get(handover::show).post(handover::submit))
         .route(
             "/orgs/{id}/timebank/transfers/{transfer}/reverse",
             get(timebank::reverse_page).post(timebank::reverse),

@@ -214,6 +214,13 @@ impl HandoutPage {
             &[("name", self.handout.display_name.clone())],
         )
     }
+    /// The number as the person writes it.
+    fn phone(&self) -> Option<String> {
+        self.handout
+            .phone
+            .as_deref()
+            .map(entraide_core::notify::phone_as_written)
+    }
     fn how(&self) -> String {
         self.person_lang
             .t_with("handout-how", &[("url", self.handout.sign_in_url.clone())])
@@ -229,6 +236,7 @@ pub async fn register(
     let input = RegisterInput {
         display_name: form.get("display_name").into(),
         birth_year: form.get("birth_year").into(),
+        phone: form.get("phone").into(),
         language: form.get("language").into(),
     };
     match orgs::register_person(&state, &me.user, id, &input).await {

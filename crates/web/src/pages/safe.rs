@@ -41,6 +41,8 @@ pub struct SafePage {
     limit_mb: u64,
     pager: Pager,
     form: FormView,
+    /// The owner's desk sessions ("Mes permanences").
+    sessions: Vec<crate::services::desk::SessionView>,
 }
 
 impl SafePage {
@@ -106,10 +108,13 @@ async fn page(
     } else {
         format!("/people/{owner}/safe")
     };
-    let used = if own {
-        megabytes(state.db.safe_usage(owner).await?)
+    let (used, sessions) = if own {
+        (
+            megabytes(state.db.safe_usage(owner).await?),
+            crate::services::desk::list(state, &me.user, owner).await?,
+        )
     } else {
-        String::new()
+        (String::new(), Vec::new())
     };
     let quota = megabytes(i64::try_from(state.config.safe.quota).unwrap_or(i64::MAX));
     let folder_part = query
@@ -141,6 +146,7 @@ async fn page(
         limit_mb: state.config.safe.document_limit / 1_000_000,
         pager: Pager::new(format!("{here}?{folder_part}page="), number, more),
         form,
+        sessions,
     })
 }
 

@@ -295,8 +295,9 @@ pub async fn revoke_api_token(
     Ok(())
 }
 
-/// Confirms an email address from the link sent to it.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<i64, AppError> {
+/// Confirms an email address from the link sent to it; says whether it
+/// completed a hand-over (the person must now sign in with it).
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(i64, bool), AppError> {
     let id = state
         .db
         .consume_email_token(&token_digest(token), EmailPurpose::Verify)
@@ -310,7 +311,9 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<i64, AppError
             ..Default::default()
         })
         .await?;
-    Ok(id)
+    // A handed-over account is now the person's alone: its PIN ends.
+    let handed_over = state.db.finish_handover(id).await?;
+    Ok((id, handed_over))
 }
 
 /// Sends a reset link when the address has an account; says nothing either
@@ -368,6 +371,8 @@ pub async fn reset_password(
             ..Default::default()
         })
         .await?;
+    // A reset confirms the email too, which ends a handed-over PIN.
+    state.db.finish_handover(id).await?;
     Ok(id)
 }
 

@@ -299,6 +299,8 @@ pub struct RegisterInput {
     pub display_name: String,
     /// Optional year of birth.
     pub birth_year: String,
+    /// Optional French mobile number: texts become the person's way to be told.
+    pub phone: String,
     /// `fr` or `en`.
     pub language: String,
 }
@@ -311,6 +313,8 @@ pub struct Handout {
     pub login: String,
     pub pin: String,
     pub language: String,
+    /// The mobile number the person will be texted on (`+336…`).
+    pub phone: Option<String>,
     pub sign_in_url: String,
 }
 
@@ -331,6 +335,13 @@ pub async fn register_person(
                 .ok()
                 .filter(|y| (1900..=2026).contains(y))
                 .ok_or(ParseError::new("birth_year", Invalid::Date)),
+        ),
+    };
+    let phone = match input.phone.trim() {
+        "" => None,
+        raw => errors.take(
+            entraide_core::notify::Phone::french_mobile(raw)
+                .map_err(|e| ParseError::new("phone", e)),
         ),
     };
     let language = match input.language.trim() {
@@ -356,6 +367,7 @@ pub async fn register_person(
             pin_hash: &pin_hash,
             locale: language.code(),
             birth_year,
+            phone: phone.as_ref().map(|p| p.as_str()),
             registered_by: worker.id,
             org_id,
         };
@@ -379,6 +391,7 @@ pub async fn register_person(
                     login: login.as_str().to_owned(),
                     pin: pin.as_str().to_owned(),
                     language: language.code().to_owned(),
+                    phone: phone.map(|p| p.as_str().to_owned()),
                     sign_in_url: state.config.link("/login/pin"),
                 });
             }

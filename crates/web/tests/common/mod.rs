@@ -2,6 +2,7 @@
 //! process, cookies, and loopback fakes (SMTP, address search).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod desk;
 pub mod exchanges;
 pub mod sms;
 pub mod smtp;

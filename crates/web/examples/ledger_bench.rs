@@ -80,6 +80,7 @@ async fn main() -> Result<(), Error> {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        map: entraide_web::config::MapConfig::default(),
     };
     let router = app(AppState::new(db.clone(), config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

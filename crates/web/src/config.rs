@@ -23,6 +23,41 @@ pub struct WebConfig {
     /// Reverse proxies and load balancers whose `X-Forwarded-For` is
     /// believed; empty means clients connect directly.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The neighbours' map.
+    pub map: MapConfig,
+}
+
+/// How the neighbours' map is drawn and how much it may show.
+#[derive(Debug, Clone)]
+pub struct MapConfig {
+    /// Tile address template (`https://tiles.example/{z}/{x}/{y}.png`);
+    /// `None` draws the areas on a plain background.
+    pub tile_url: Option<String>,
+    /// The credit the tile provider asks for, shown on the map.
+    pub tile_attribution: String,
+    /// People an area must hold before it is shown on its own (k).
+    pub min_people: u32,
+    /// Seconds the per-area counts stay in memory (0: always read).
+    pub cache_secs: u64,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        Self {
+            tile_url: None,
+            tile_attribution: String::new(),
+            min_people: entraide_core::map::DEFAULT_MIN_PEOPLE,
+            cache_secs: 60,
+        }
+    }
+}
+
+impl MapConfig {
+    /// The origin the tiles come from, for the page's CSP.
+    pub fn tile_origin(&self) -> Option<String> {
+        let url = url::Url::parse(&self.tile_url.as_ref()?.replace(['{', '}'], "")).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
 }
 
 impl WebConfig {

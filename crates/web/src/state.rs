@@ -29,6 +29,8 @@ pub struct Services {
     pub home_counts: Arc<crate::stats::HomeCounts>,
     /// Who could help, in memory, refreshed in the background.
     pub helpers: Arc<entraide_store::helper_index::HelperIndex>,
+    /// Counts of the neighbours' map, per area cell, for a short while.
+    pub map_cache: Arc<crate::services::map::MapCache>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             live: Arc::default(),
             home_counts: Arc::default(),
             helpers: Arc::default(),
+            map_cache: Arc::default(),
         }))
     }
 }

@@ -2,14 +2,18 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod board;
+pub mod board_moderation;
 pub mod claims;
 pub mod conversations;
 pub mod exchange_search;
 pub mod exchange_view;
 pub mod exchanges;
+pub mod map;
 pub mod matching;
 pub mod members_csv;
 pub mod moderation;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod orgs;
 pub mod preferences;

@@ -72,6 +72,21 @@ fn spellings(x: f64) -> Vec<String> {
     out
 }
 
+/// Where `number` is printed in `body` as a whole number, not as the start
+/// of a longer one (`48.8669` inside `48.8669937` is another number).
+fn positions(body: &str, number: &str) -> Vec<usize> {
+    let bytes = body.as_bytes();
+    body.match_indices(number)
+        .map(|(i, _)| i)
+        .filter(|i| {
+            let before = i.checked_sub(1).map(|b| bytes[b]);
+            let after = bytes.get(i + number.len()).copied();
+            !before.is_some_and(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
 /// What in `body` gives away a place the viewer may not see (`hidden`). A
 /// place leaks through either coordinate printed precisely, both rounded
 /// to 4 decimals (about 10 m) side by side, or its address. What the viewer
@@ -92,14 +107,14 @@ pub fn leaks(body: &str, hidden: &[KnownPlace], allowed: &[KnownPlace]) -> Vec<S
     for place in hidden {
         for x in [place.lat, place.lng] {
             for s in spellings(x) {
-                if body.contains(&s) && !own.contains(&s) {
+                if !positions(body, &s).is_empty() && !own.contains(&s) {
                     found.push(format!("coordinate {s} of #{}", place.owner_id));
                 }
             }
         }
         let (lat4, lng4) = (format!("{:.4}", place.lat), format!("{:.4}", place.lng));
         let near = |a: &str, b: &str| {
-            body.match_indices(a).any(|(i, _)| {
+            positions(body, a).into_iter().any(|i| {
                 let mut start = i.saturating_sub(80);
                 while !body.is_char_boundary(start) {
                     start -= 1;

@@ -17,9 +17,9 @@ neighbourhood-events-empty = No event announced near your home.
 neighbourhood-board = The neighbourhood board
 neighbourhood-board-all = See the whole board
 neighbourhood-needs = Needs near you
-neighbourhood-needs-empty = No open need within 2 km.
+neighbourhood-needs-empty = No open need within 1 km.
 neighbourhood-offers-nearby = Offers near you
-neighbourhood-offers-empty = No open offer within 2 km.
+neighbourhood-offers-empty = No open offer within 1 km.
 
 map-title = The neighbours' map
 map-explained = The map counts visible neighbours by area; an area only appears when it holds at least { $count } people, otherwise it is grouped into a larger area. Nobody is placed at their address.

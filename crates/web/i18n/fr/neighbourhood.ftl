@@ -17,9 +17,9 @@ neighbourhood-events-empty = Aucun événement annoncé près de chez vous.
 neighbourhood-board = Le tableau du quartier
 neighbourhood-board-all = Voir tout le tableau
 neighbourhood-needs = Demandes près de chez vous
-neighbourhood-needs-empty = Aucune demande ouverte à moins de 2 km.
+neighbourhood-needs-empty = Aucune demande ouverte à moins de 1 km.
 neighbourhood-offers-nearby = Propositions près de chez vous
-neighbourhood-offers-empty = Aucune proposition ouverte à moins de 2 km.
+neighbourhood-offers-empty = Aucune proposition ouverte à moins de 1 km.
 
 map-title = La carte des voisins
 map-explained = La carte compte les voisins visibles par zones ; une zone n'apparaît que si elle compte au moins { $count } personnes, sinon elle est regroupée dans une zone plus grande. Personne n'y est placé à son adresse.

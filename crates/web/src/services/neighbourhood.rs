@@ -21,7 +21,7 @@ pub const PEOPLE_SHOWN: usize = 12;
 /// Rings of home cells looked at around the reader's (about 1.5 km).
 const RINGS: u32 = 5;
 /// How far needs and offers are looked for, in metres.
-pub const EXCHANGES_RADIUS_M: f64 = 2000.0;
+pub const EXCHANGES_RADIUS_M: f64 = 1000.0;
 
 /// Someone nearby, as the reader may see them.
 #[derive(Debug, Clone, Serialize, ToSchema)]

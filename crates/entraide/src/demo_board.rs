@@ -12,6 +12,15 @@ fn refused(what: impl std::fmt::Debug) -> StoreError {
     StoreError::InvalidUrl(format!("demo post refused: {what:?}"))
 }
 
+/// A demo post: kind, title, text, reach, and for an event its day and time.
+type DemoPost = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(String, &'static str)>,
+);
+
 /// A day `days` from now, as the post form takes it.
 fn in_days(days: i64) -> String {
     entraide_core::exchange::format_date(
@@ -22,7 +31,7 @@ fn in_days(days: i64) -> String {
 /// Writes the demo posts, one author each, from `authors` (people with a
 /// home); the first author is the demo neighbour.
 pub async fn seed(db: &Db, authors: &[(i64, Point)]) -> Result<(), StoreError> {
-    let posts: [(&str, &str, &str, &str, Option<(String, &str)>); 6] = [
+    let posts: [DemoPost; 6] = [
         (
             "event",
             "Fête des voisins dans la cour du 12",

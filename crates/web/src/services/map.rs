@@ -19,15 +19,18 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// People visible to neighbours per home cell of one area cell: `(cell, count)`.
+type AreaHomes = Arc<Vec<(i64, i64)>>;
+
 /// Home cells and their counts, per area cell, with when they were read.
 #[derive(Default)]
 pub struct MapCache {
-    areas: Mutex<HashMap<i64, (Instant, Arc<Vec<(i64, i64)>>)>>,
+    areas: Mutex<HashMap<i64, (Instant, AreaHomes)>>,
 }
 
 impl MapCache {
     /// The fresh entries among `areas`, and the areas still to read.
-    fn lookup(&self, areas: &[i64], ttl: Duration) -> (Vec<Arc<Vec<(i64, i64)>>>, Vec<i64>) {
+    fn lookup(&self, areas: &[i64], ttl: Duration) -> (Vec<AreaHomes>, Vec<i64>) {
         let mut found = Vec::new();
         let mut missing = Vec::new();
         let Ok(map) = self.areas.lock() else {

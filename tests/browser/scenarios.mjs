@@ -1232,4 +1232,82 @@ export const scenarios = [
       assert.match(await mainText(person), /L'équipe de CCAS Paris 11e/);
     },
   },
+
+  {
+    name: 'neighbourhood map and board',
+    async run(t) {
+      // Three newcomers: one writes, one lives 300 m away, one 5.5 km away.
+      const password = 'une phrase assez longue';
+      const places = {
+        author: ['48.866937', '2.378412'],
+        near: ['48.869637', '2.378412'],
+        far: ['48.817537', '2.378412'],
+      };
+      const people = {};
+      for (const [who, [lat, lng]] of Object.entries(places)) {
+        const email = uniqueEmail(`quartier-${who}`);
+        const { token } = await api(t, 'POST', '/signup', {
+          body: { email, password, display_name: `Voisin ${who}` }, status: 201,
+        });
+        await api(t, 'PUT', '/me/location', { token, body: { lat, lng } });
+        await api(t, 'PUT', '/me/profile', {
+          token, body: { display_name: `Voisin ${who}`, visibility: 'neighbours', skills: ['diy'] },
+        });
+        people[who] = email;
+      }
+      const signInAs = async (page, email) => {
+        await t.goto(page, '/login');
+        await page.getByLabel('Adresse e-mail', { exact: true }).fill(email);
+        await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+        await t.navigate(page, () => page.locator('main').getByRole('button', { name: 'Se connecter', exact: true }).click(),
+          { what: 'sign-in form' });
+      };
+
+      const author = await t.newPage();
+      await signInAs(author, people.author);
+      await t.navigate(author, () => author.locator('header').getByRole('link', { name: 'Mon quartier', exact: true }).click());
+      await expectHeading(author, 'Mon quartier');
+      assert.match(await mainText(author), /à environ 300 m de son domicile/);
+      // The map draws the demo neighbourhood's areas, each with its count.
+      await author.locator('#neighbourhood-map.leaflet-container').waitFor();
+      await author.locator('#neighbourhood-map .map-count').first().waitFor();
+      assert.match(await author.locator('#neighbourhood-map-status').innerText(), /zones, \d+ voisins visibles/);
+      for (const count of await author.locator('#neighbourhood-map .map-count').allInnerTexts()) {
+        assert.ok(Number(count) >= 5, `an area shows ${count} people`);
+      }
+      // The list view, reached by the link before the map.
+      await t.navigate(author, () => author.locator('main').getByRole('link', { name: 'Voir la carte sous forme de liste', exact: true }).click());
+      await expectHeading(author, 'Les voisins par zones');
+      assert.ok(await author.locator('main table tbody tr').count() > 0, 'the list shows areas');
+
+      // Post on the board.
+      const title = `Chat tigré trouvé (${Date.now().toString(36)})`;
+      await t.goto(author, '/neighbourhood');
+      await t.navigate(author, () => author.locator('main').getByRole('link', { name: 'Écrire sur le tableau', exact: true }).first().click());
+      await author.getByLabel('Type de message', { exact: true }).selectOption('lost-found');
+      await author.getByLabel('Titre', { exact: true }).fill(title);
+      await author.getByLabel('Votre message', { exact: true }).fill('Il attend au rez-de-chaussée du 12.');
+      await author.getByLabel('Distance', { exact: true }).selectOption('1000');
+      await t.navigate(author, () => author.getByRole('button', { name: 'Publier', exact: true }).click(), { what: 'post form' });
+      await expectNotice(author, 'Votre message est sur le tableau.');
+      await expectHeading(author, title);
+
+      // The neighbour 300 m away reads it and says thanks.
+      const near = await t.newPage();
+      await signInAs(near, people.near);
+      await t.goto(near, '/neighbourhood/board');
+      await t.navigate(near, () => near.locator('main').getByRole('link', { name: title, exact: true }).click());
+      await t.navigate(near, () => near.getByRole('button', { name: 'Dire merci', exact: true }).click(), { what: 'merci' });
+      await expectNotice(near, 'Merci envoyé !');
+      assert.match(await mainText(near), /1 merci/);
+
+      // Someone 5.5 km away never sees it.
+      const far = await t.newPage();
+      await signInAs(far, people.far);
+      await t.goto(far, '/neighbourhood/board');
+      assert.doesNotMatch(await mainText(far), new RegExp(escape(title)));
+      const postPath = new URL(author.url()).pathname;
+      await t.goto(far, postPath, { status: 404 });
+    },
+  },
 ];

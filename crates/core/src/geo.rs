@@ -156,6 +156,24 @@ impl Point {
     }
 }
 
+/// The stored cells (resolution 9) around `cell`, ring by ring: the cell
+/// itself, then its neighbours, out to `rings`.
+pub fn cell_rings(cell: i64, rings: u32) -> Vec<Vec<i64>> {
+    let Some(index) = u64::try_from(cell)
+        .ok()
+        .and_then(|c| CellIndex::try_from(c).ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![Vec::new(); rings as usize + 1];
+    for (c, distance) in index.grid_disk_distances::<Vec<_>>(rings) {
+        if let Some(ring) = out.get_mut(distance as usize) {
+            ring.push(u64::from(c) as i64);
+        }
+    }
+    out
+}
+
 /// The position others may see for a stored cell: the cell's centre.
 pub fn shown_position(cell: i64) -> Option<Point> {
     let index = CellIndex::try_from(u64::try_from(cell).ok()?).ok()?;
@@ -239,6 +257,18 @@ mod tests {
             }
         }
         assert!(matches!(centre.covering(3000.0), Covering::Areas(c) if c.len() < 100));
+    }
+
+    #[test]
+    fn rings_grow_around_a_cell() {
+        let home = Point {
+            lat: 48.8667,
+            lng: 2.3784,
+        };
+        let rings = cell_rings(home.cell(), 2);
+        let sizes: Vec<usize> = rings.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, 6, 12]);
+        assert_eq!(rings[0], [home.cell()]);
     }
 
     #[test]

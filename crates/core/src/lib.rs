@@ -1,9 +1,11 @@
 //! Entraide's domain: value types parsed from outside input, roles and the
 //! authorisation rules, and the pure algorithms (credentials, approximate
 //! positions, the life of an exchange, matching and search terms, levels
-//! and badges). Nothing here performs IO.
+//! and badges, the neighbours' map under k-anonymity, the local board).
+//! Nothing here performs IO.
 
 pub mod authz;
+pub mod board;
 pub mod claim;
 pub mod conversation;
 pub mod credentials;
@@ -13,6 +15,7 @@ pub mod exchange;
 pub mod geo;
 pub mod ledger;
 pub mod lifecycle;
+pub mod map;
 pub mod matching;
 pub mod names;
 pub mod notify;

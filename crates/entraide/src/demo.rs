@@ -319,6 +319,11 @@ pub async fn seed(db: &Db, progress: bool) -> Result<bool, StoreError> {
         };
         crate::demo_timebank::seed(db, &mut rng, cast).await?;
     }
+    let authors: Vec<(i64, Point)> = odette
+        .into_iter()
+        .chain(placed.iter().copied().take(5))
+        .collect();
+    crate::demo_board::seed(db, &authors).await?;
     Ok(true)
 }
 

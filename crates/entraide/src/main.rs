@@ -2,6 +2,7 @@
 //! demonstration neighbourhood, and a few administration commands.
 
 mod demo;
+mod demo_board;
 mod demo_conversations;
 mod demo_exchanges;
 mod demo_timebank;

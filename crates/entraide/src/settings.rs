@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use entraide_web::config::MapConfig;
 use entraide_web::sms::SmsConfig;
 use entraide_web::{SmtpConfig, SmtpSecurity, WebConfig};
 use secrecy::SecretString;
@@ -26,6 +27,9 @@ pub struct FileSettings {
     pub document_limit_mb: Option<u64>,
     /// What one person may keep in the safe, in MB.
     pub safe_quota_mb: Option<u64>,
+    pub tile_url: Option<String>,
+    pub tile_attribution: Option<String>,
+    pub map_min_people: Option<u32>,
     pub smtp: Option<FileSmtp>,
     pub sms: Option<FileSms>,
 }
@@ -167,6 +171,14 @@ impl Settings {
             quota: megabytes("SAFE_QUOTA_MB", from_file.safe_quota_mb, 500)?,
             s3: s3_settings(&get)?,
         };
+        let map = map_settings(
+            (
+                from_file.tile_url,
+                from_file.tile_attribution,
+                from_file.map_min_people,
+            ),
+            &get,
+        )?;
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         let sms = sms_settings(from_file.sms.unwrap_or_default(), &get)?;
         Ok(Self {
@@ -182,9 +194,43 @@ impl Settings {
                 deletion_grace_days: grace.max(0),
                 trusted_proxies,
                 safe,
+                map,
             },
         })
     }
+}
+
+/// The map's tiles (none by default: a plain background, nothing fetched
+/// from elsewhere) and the k of its k-anonymity.
+fn map_settings(
+    (url, attribution, min_people): (Option<String>, Option<String>, Option<u32>),
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<MapConfig, String> {
+    let tile_url = get("TILE_URL").or(url).filter(|u| !u.trim().is_empty());
+    if let Some(template) = &tile_url {
+        let parsed = Url::parse(&template.replace(['{', '}'], ""))
+            .map_err(|e| format!("ENTRAIDE_TILE_URL is not a valid address ({e})"))?;
+        let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p));
+        if !matches!(parsed.scheme(), "http" | "https") || !placeholders {
+            return Err(
+                "ENTRAIDE_TILE_URL must be an http(s) address with {z}, {x} and {y}".into(),
+            );
+        }
+    }
+    let min_people = match get("MAP_MIN_PEOPLE") {
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|k| *k >= 2)
+            .ok_or("ENTRAIDE_MAP_MIN_PEOPLE must be a number of at least 2")?,
+        None => min_people.unwrap_or(entraide_core::map::DEFAULT_MIN_PEOPLE),
+    };
+    Ok(MapConfig {
+        tile_url,
+        tile_attribution: get("TILE_ATTRIBUTION").or(attribution).unwrap_or_default(),
+        min_people,
+        ..MapConfig::default()
+    })
 }
 
 fn smtp_settings(
@@ -314,6 +360,37 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("ENTRAIDE_BASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn map_tiles_are_optional_and_checked() -> Result<(), String> {
+        let none = Settings::load(None, env(&[]))?;
+        assert!(none.web.map.tile_url.is_none());
+        assert_eq!(none.web.map.min_people, 5);
+        let tiles = Settings::load(
+            None,
+            env(&[
+                (
+                    "ENTRAIDE_TILE_URL",
+                    "https://tiles.example.org/{z}/{x}/{y}.png",
+                ),
+                ("ENTRAIDE_TILE_ATTRIBUTION", "© contributors"),
+                ("ENTRAIDE_MAP_MIN_PEOPLE", "8"),
+            ]),
+        )?;
+        assert_eq!(
+            tiles.web.map.tile_origin().as_deref(),
+            Some("https://tiles.example.org")
+        );
+        assert_eq!(tiles.web.map.min_people, 8);
+        for bad in [
+            ("ENTRAIDE_TILE_URL", "https://tiles.example.org/tile.png"),
+            ("ENTRAIDE_MAP_MIN_PEOPLE", "1"),
+        ] {
+            let err = Settings::load(None, env(&[bad])).err().unwrap_or_default();
+            assert!(err.contains(bad.0), "{err}");
+        }
+        Ok(())
     }
 
     #[test]

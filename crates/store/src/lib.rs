@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod audit;
+pub mod board;
+pub mod board_moderation;
 mod cache;
 pub mod claims;
 pub mod conversations;
@@ -20,6 +22,7 @@ pub mod live;
 pub mod matching;
 pub mod messages;
 pub mod moderation;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod orgs;
 pub mod pairings;

@@ -74,4 +74,28 @@ impl Db {
         .await?;
         Ok(id)
     }
+
+    /// Every exact place the database knows (homes and the places of needs
+    /// and offers) with the people allowed to see it: the owner, and for a
+    /// need or an offer whoever posted it for them. Tests check that no
+    /// response shows one to anybody else.
+    pub async fn known_places(&self) -> Result<Vec<KnownPlace>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id AS owner_id, NULL AS posted_by, home_lat AS lat, home_lng AS lng, home_label AS label \
+             FROM users WHERE home_lat IS NOT NULL AND home_lng IS NOT NULL \
+             UNION ALL SELECT owner_id, posted_by, lat, lng, place_label FROM exchanges",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// An exact place and who may see it (see [`Db::known_places`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KnownPlace {
+    pub owner_id: i64,
+    pub posted_by: Option<i64>,
+    pub lat: f64,
+    pub lng: f64,
+    pub label: Option<String>,
 }

@@ -18,6 +18,9 @@ pub struct Thanks {
     /// The exchange the thanks are for, if any.
     pub exchange_id: Option<i64>,
     pub exchange_title: Option<String>,
+    /// The board post the thanks (a merci) are for, if any.
+    pub post_id: Option<i64>,
+    pub post_title: Option<String>,
     pub created_at: i64,
 }
 
@@ -75,8 +78,9 @@ impl Db {
             .await?;
         let rows = sqlx::query_as(
             "SELECT t.id, u.display_name AS from_name, t.message, t.exchange_id, \
-             e.title AS exchange_title, t.created_at FROM thanks t \
-             LEFT JOIN users u ON u.id = t.from_id LEFT JOIN exchanges e ON e.id = t.exchange_id WHERE t.to_id = $1 ORDER BY t.id DESC LIMIT $2",
+             e.title AS exchange_title, t.post_id, p.title AS post_title, t.created_at FROM thanks t \
+             LEFT JOIN users u ON u.id = t.from_id LEFT JOIN exchanges e ON e.id = t.exchange_id \
+             LEFT JOIN board_posts p ON p.id = t.post_id WHERE t.to_id = $1 ORDER BY t.id DESC LIMIT $2",
         )
         .bind(to)
         .bind(latest)
@@ -90,8 +94,9 @@ impl Db {
     pub async fn thanks_given(&self, from: i64) -> Result<Vec<Thanks>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT t.id, u.display_name AS from_name, t.message, t.exchange_id, \
-             e.title AS exchange_title, t.created_at FROM thanks t \
-             JOIN users u ON u.id = t.to_id LEFT JOIN exchanges e ON e.id = t.exchange_id WHERE t.from_id = $1 ORDER BY t.id",
+             e.title AS exchange_title, t.post_id, p.title AS post_title, t.created_at FROM thanks t \
+             JOIN users u ON u.id = t.to_id LEFT JOIN exchanges e ON e.id = t.exchange_id \
+             LEFT JOIN board_posts p ON p.id = t.post_id WHERE t.from_id = $1 ORDER BY t.id",
         )
         .bind(from)
         .fetch_all(&self.pool)

@@ -81,6 +81,7 @@ async fn main() -> Result<(), Error> {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         safe: entraide_web::config::SafeConfig::default(),
+        map: entraide_web::config::MapConfig::default(),
     };
     let router = app(AppState::new(db.clone(), config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -143,6 +143,7 @@ fn config() -> Result<WebConfig, Error> {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         safe: entraide_web::config::SafeConfig::default(),
+        map: entraide_web::config::MapConfig::default(),
     })
 }
 

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The digital safe's keys and limits.
     pub safe: SafeConfig,
+    /// The neighbours' map.
+    pub map: MapConfig,
 }
 
 /// The digital safe: where its server key comes from, and its limits.
@@ -63,6 +65,39 @@ impl Default for SafeConfig {
             quota: 500 * 1_000_000,
             s3: None,
         }
+    }
+}
+
+/// How the neighbours' map is drawn and how much it may show.
+#[derive(Debug, Clone)]
+pub struct MapConfig {
+    /// Tile address template (`https://tiles.example/{z}/{x}/{y}.png`);
+    /// `None` draws the areas on a plain background.
+    pub tile_url: Option<String>,
+    /// The credit the tile provider asks for, shown on the map.
+    pub tile_attribution: String,
+    /// People an area must hold before it is shown on its own (k).
+    pub min_people: u32,
+    /// Seconds the per-area counts stay in memory (0: always read).
+    pub cache_secs: u64,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        Self {
+            tile_url: None,
+            tile_attribution: String::new(),
+            min_people: entraide_core::map::DEFAULT_MIN_PEOPLE,
+            cache_secs: 60,
+        }
+    }
+}
+
+impl MapConfig {
+    /// The origin the tiles come from, for the page's CSP.
+    pub fn tile_origin(&self) -> Option<String> {
+        let url = url::Url::parse(&self.tile_url.as_ref()?.replace(['{', '}'], "")).ok()?;
+        Some(url.origin().ascii_serialization())
     }
 }
 

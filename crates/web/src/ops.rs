@@ -11,6 +11,32 @@ use crate::state::AppState;
 
 const STYLE: &str = include_str!("../static/style.css");
 const SCRIPT: &str = include_str!("../static/app.js");
+const MAP_SCRIPT: &str = include_str!("../static/neighbourhood.js");
+const LEAFLET_JS: &str = include_str!("../static/vendor/leaflet/leaflet.js");
+const LEAFLET_CSS: &str = include_str!("../static/vendor/leaflet/leaflet.css");
+/// Leaflet's images, by the name its stylesheet uses.
+const LEAFLET_IMAGES: [(&str, &[u8]); 5] = [
+    (
+        "layers.png",
+        include_bytes!("../static/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "layers-2x.png",
+        include_bytes!("../static/vendor/leaflet/images/layers-2x.png"),
+    ),
+    (
+        "marker-icon.png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "marker-icon-2x.png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "marker-shadow.png",
+        include_bytes!("../static/vendor/leaflet/images/marker-shadow.png"),
+    ),
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +50,19 @@ pub fn routes() -> Router<AppState> {
             "/static/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
         )
+        .route(
+            "/static/neighbourhood.js",
+            get(|| async { asset("text/javascript; charset=utf-8", MAP_SCRIPT) }),
+        )
+        .route(
+            "/static/vendor/leaflet/leaflet.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LEAFLET_JS) }),
+        )
+        .route(
+            "/static/vendor/leaflet/leaflet.css",
+            get(|| async { asset("text/css; charset=utf-8", LEAFLET_CSS) }),
+        )
+        .route("/static/vendor/leaflet/images/{name}", get(leaflet_image))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -36,6 +75,20 @@ fn asset(mime: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
+}
+
+async fn leaflet_image(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match LEAFLET_IMAGES.iter().find(|(n, _)| *n == name) {
+        Some((_, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => crate::error::AppError::NotFound.into_response(),
+    }
 }
 
 /// 200 only when the database answers.

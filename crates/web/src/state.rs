@@ -31,6 +31,8 @@ pub struct Services {
     pub helpers: Arc<entraide_store::helper_index::HelperIndex>,
     /// The digital safe's keys and storage, opened on first use.
     pub safe: tokio::sync::OnceCell<crate::services::safe_keys::Safe>,
+    /// Counts of the neighbours' map, per area cell, for a short while.
+    pub map_cache: Arc<crate::services::map::MapCache>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             home_counts: Arc::default(),
             helpers: Arc::default(),
             safe: tokio::sync::OnceCell::new(),
+            map_cache: Arc::default(),
         }))
     }
 }

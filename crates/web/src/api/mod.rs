@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod exchanges;
 pub mod me;
 pub mod moderation;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod orgs;
 pub mod recognition;
@@ -62,6 +63,9 @@ use crate::state::AppState;
         conversations::unblock, conversations::report,
         moderation::queue, moderation::log, moderation::hide, moderation::unhide,
         moderation::warn, moderation::suspend, moderation::dismiss,
+        neighbourhood::overview, neighbourhood::areas, neighbourhood::posts, neighbourhood::create,
+        neighbourhood::show, neighbourhood::delete, neighbourhood::comment, neighbourhood::thank,
+        neighbourhood::report, neighbourhood::moderate, neighbourhood::reports,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -215,6 +219,33 @@ pub fn routes() -> Router<AppState> {
             "/exchanges/{id}/endorsements/{helper}/{skill}",
             delete(recognition::withdraw),
         )
+        .route("/neighbourhood", get(neighbourhood::overview))
+        .route("/neighbourhood/map", get(neighbourhood::areas))
+        .route(
+            "/neighbourhood/posts",
+            get(neighbourhood::posts).post(neighbourhood::create),
+        )
+        .route(
+            "/neighbourhood/posts/{id}",
+            get(neighbourhood::show).delete(neighbourhood::delete),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/comments",
+            post(neighbourhood::comment),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/thanks",
+            post(neighbourhood::thank),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/report",
+            post(neighbourhood::report),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/moderation",
+            post(neighbourhood::moderate),
+        )
+        .route("/neighbourhood/reports", get(neighbourhood::reports))
         .route(
             "/me/notification-settings",
             get(notifications::settings).put(notifications::save_settings),

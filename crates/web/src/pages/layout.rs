@@ -89,6 +89,14 @@ impl Base {
         self.lang.date(*unix)
     }
 
+    /// A moment as read on a clock in France (events are set in French time).
+    pub fn local_date(&self, unix: &i64) -> String {
+        let offset = time::OffsetDateTime::from_unix_timestamp(*unix)
+            .map(|at| i64::from(entraide_core::notify::paris_offset(at).whole_seconds()))
+            .unwrap_or(0);
+        self.lang.date(*unix + offset)
+    }
+
     /// The other language, for the switch.
     pub fn other_lang(&self) -> Lang {
         match self.lang {

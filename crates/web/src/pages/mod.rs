@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod board;
 pub mod claims;
 pub mod conversations;
 pub mod desk;
@@ -12,6 +13,7 @@ pub mod home;
 pub mod layout;
 pub mod members;
 pub mod moderation;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod orgs;
 pub mod profile;
@@ -66,6 +68,27 @@ pub fn routes() -> Router<AppState> {
             get(account::delete_page).post(account::delete),
         )
         .route("/me/delete/cancel", post(account::cancel_delete))
+        .route("/neighbourhood", get(neighbourhood::overview))
+        .route("/neighbourhood/areas", get(neighbourhood::areas))
+        .route("/neighbourhood/board", get(board::list))
+        .route("/neighbourhood/reports", get(board::reports))
+        .route("/neighbourhood/posts", post(board::create))
+        .route("/neighbourhood/posts/new", get(board::new))
+        .route("/neighbourhood/posts/{id}", get(board::show))
+        .route("/neighbourhood/posts/{id}/comments", post(board::comment))
+        .route("/neighbourhood/posts/{id}/thanks", post(board::thank))
+        .route(
+            "/neighbourhood/posts/{id}/report",
+            get(board::report_page).post(board::report),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/delete",
+            get(board::delete_page).post(board::delete),
+        )
+        .route(
+            "/neighbourhood/posts/{id}/moderation",
+            post(board::moderate),
+        )
         .route("/exchanges", get(exchanges::list))
         .route(
             "/exchanges/new",

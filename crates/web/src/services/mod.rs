@@ -2,6 +2,8 @@
 //! operation parses its input, checks permissions and calls the store.
 
 pub mod accounts;
+pub mod board;
+pub mod board_moderation;
 pub mod claims;
 pub mod conversations;
 pub mod desk;
@@ -9,9 +11,11 @@ pub mod exchange_search;
 pub mod exchange_view;
 pub mod exchanges;
 pub mod handover;
+pub mod map;
 pub mod matching;
 pub mod members_csv;
 pub mod moderation;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod orgs;
 pub mod preferences;

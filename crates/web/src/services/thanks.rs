@@ -15,7 +15,7 @@ use crate::services::notifications::{Event, notify};
 use crate::state::AppState;
 
 /// Midnight today in France, as a Unix time: allowances renew then.
-fn day_start() -> i64 {
+pub fn day_start() -> i64 {
     let now = paris_now();
     now.replace_time(time::Time::MIDNIGHT).unix_timestamp()
 }

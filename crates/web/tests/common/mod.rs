@@ -4,6 +4,7 @@
 
 pub mod desk;
 pub mod exchanges;
+pub mod privacy;
 pub mod sms;
 pub mod smtp;
 pub mod upload;
@@ -63,6 +64,10 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         safe: entraide_web::config::SafeConfig::default(),
+        map: entraide_web::config::MapConfig {
+            cache_secs: 0,
+            ..Default::default()
+        },
     }
 }
 
@@ -98,16 +103,27 @@ impl TestApp {
             .collect()
     }
 
+    /// Sends a request in process. Every body that comes back goes
+    /// through the privacy walk ([`privacy::check`]): no test passes if a
+    /// response shows someone's exact place to anybody else.
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        let viewer = privacy::viewer(&self.db, request.headers()).await;
+        let what = format!("{} {}", request.method(), request.uri());
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
+        let reply = Reply {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        };
+        let viewer = match viewer {
+            Some(id) => Some(id),
+            None => privacy::signed_in_by(&self.db, &reply.headers, &reply.body).await,
+        };
+        privacy::check(&self.db, viewer, &what, &reply.body).await;
+        reply
     }
 
     pub async fn get(&self, path: &str, cookie: &str) -> Reply {

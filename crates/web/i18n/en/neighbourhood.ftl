@@ -1,0 +1,123 @@
+# My neighbourhood: the neighbours' map and the local board.
+nav-neighbourhood = My neighbourhood
+neighbourhood-title = My neighbourhood
+neighbourhood-lead = The neighbours who chose to be visible, what is happening around your home, and the neighbourhood board.
+neighbourhood-precision = Everyone is shown within about { $metres } m of their home, never at their address.
+neighbourhood-visibility = You are visible to: { $choice }.
+neighbourhood-visibility-change = Change who can see me
+neighbourhood-no-home = Place your home to see your neighbourhood: others will only see an approximate position.
+neighbourhood-people = Neighbours nearby
+neighbourhood-people-empty = Nobody near your home has chosen to be visible yet. Tell your neighbours about Entraide, or write a word on the board.
+neighbourhood-about = about { $distance } away
+neighbourhood-skills = Can help with:
+neighbourhood-interests = Enjoys:
+neighbourhood-offers = Offers:
+neighbourhood-events = Upcoming events
+neighbourhood-events-empty = No event announced near your home.
+neighbourhood-board = The neighbourhood board
+neighbourhood-board-all = See the whole board
+neighbourhood-needs = Needs near you
+neighbourhood-needs-empty = No open need within 1 km.
+neighbourhood-offers-nearby = Offers near you
+neighbourhood-offers-empty = No open offer within 1 km.
+
+map-title = The neighbours' map
+map-explained = The map counts visible neighbours by area; an area only appears when it holds at least { $count } people, otherwise it is grouped into a larger area. Nobody is placed at their address.
+map-as-list = See the map as a list
+map-label = Map of neighbours by area
+map-area-people = %count% neighbours in this area
+map-summary = %areas% areas, %count% visible neighbours on this part of the map.
+map-zoom-in = Zoom in to see the areas.
+map-failed = The map could not be loaded. The list is still available.
+map-back = Back to the map
+map-empty = Not enough visible neighbours around your home yet to show an area.
+areas-title = Neighbours by area
+areas-caption = Areas around your home and how many visible neighbours they hold
+areas-place = Where
+areas-people = Neighbours
+areas-size = Extent
+areas-here = Around your home
+areas-where = about { $distance } to the { $direction }
+direction-n = north
+direction-ne = north-east
+direction-e = east
+direction-se = south-east
+direction-s = south
+direction-sw = south-west
+direction-w = west
+direction-nw = north-west
+
+board-title = The neighbourhood board
+board-lead = What neighbours share: news, questions, lost and found, alerts and events. Each post is read only by the people living within the distance its author chose.
+board-empty = Nothing on the board yet. Be the first to write!
+board-new = Write on the board
+board-new-event = Announce an event
+board-new-title = Write on the board
+board-new-lead = Your post will be read by the neighbours living within the distance you choose around your home. It stays 30 days on the board; an event, until the day after.
+board-filter = Filter
+board-back = Back to the board
+board-event-legend = For an event
+board-publish = Publish
+board-hide = Hide
+board-unhide = Show again
+board-report-title = Report to the moderators
+board-report-lead = The moderators will read your report. The person will not know who made it.
+board-report-send = Send the report
+board-reports-title = Board reports
+board-reports-lead = Reported posts and comments of the board, written by members of the organisations you moderate.
+board-reports-empty = No report waiting.
+board-report-of-post = Post
+board-report-of-comment = Comment
+board-report-reason = Reason: { $reason }
+field-post-kind = Kind of post
+field-event-date = Date of the event
+field-event-time = Time of the event
+field-comment-body = Your comment
+field-south = South
+field-west = West
+field-north = North
+field-east = East
+field-zoom = Zoom
+field-action = Action
+hint-post-radius = How far around your home neighbours can read this post.
+post-kind-info = Information
+post-kind-question = Question
+post-kind-lost-found = Lost and found
+post-kind-alert = Alert
+post-kind-event = Event
+post-hidden = Post hidden by moderation
+post-hidden-notice = This post is hidden by moderation: only its author and the moderators see it.
+post-by = by { $name }
+post-comments = { $count ->
+    [0] no comments
+    [one] 1 comment
+   *[other] { $count } comments
+}
+post-mercis = { $count ->
+    [0] no thanks yet
+    [one] 1 thank-you
+   *[other] { $count } thank-yous
+}
+post-event-at = on { $when }
+post-reach = read up to { $distance } around the author's home
+post-delete = Delete this post
+post-delete-title = Delete a post
+post-delete-confirm = Delete "{ $title }" from the board, with its comments? This cannot be undone.
+post-merci = Say thanks
+post-thanked = You said thanks for this post.
+post-report = Report this post
+post-comments-title = Comments
+post-comments-empty = No comments yet.
+post-comment-hidden = Comment hidden by moderation.
+post-comment-send = Comment
+comment-report = Report this comment
+thanks-for-post = for "{ $title }"
+done-post-published = Your post is on the board.
+done-comment-sent = Your comment is published.
+done-post-thanked = Thanks sent!
+done-post-reported = Thank you, the moderators will look at it.
+done-post-deleted = Your post was deleted.
+done-board-moderated = Done.
+error-home-needed = Place your home first: the board speaks to the neighbours around your home.
+error-already-thanked = You already said thanks for this post.
+error-post-closed = This post no longer takes comments.

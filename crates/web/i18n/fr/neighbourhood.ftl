@@ -1,0 +1,123 @@
+# Mon quartier : la carte des voisins et le tableau local.
+nav-neighbourhood = Mon quartier
+neighbourhood-title = Mon quartier
+neighbourhood-lead = Les voisins qui ont choisi d'être visibles, ce qui se passe autour de chez vous, et le tableau du quartier.
+neighbourhood-precision = Chacun apparaît à environ { $metres } m de son domicile, jamais à son adresse.
+neighbourhood-visibility = Vous êtes visible pour : { $choice }.
+neighbourhood-visibility-change = Changer qui peut me voir
+neighbourhood-no-home = Placez votre domicile pour voir votre quartier : seule une position approchée sera montrée aux autres.
+neighbourhood-people = Voisins proches
+neighbourhood-people-empty = Personne près de chez vous n'a encore choisi d'être visible. Parlez d'Entraide à vos voisins, ou publiez un mot sur le tableau.
+neighbourhood-about = à environ { $distance }
+neighbourhood-skills = Sait faire :
+neighbourhood-interests = Aime :
+neighbourhood-offers = Propose :
+neighbourhood-events = Événements à venir
+neighbourhood-events-empty = Aucun événement annoncé près de chez vous.
+neighbourhood-board = Le tableau du quartier
+neighbourhood-board-all = Voir tout le tableau
+neighbourhood-needs = Demandes près de chez vous
+neighbourhood-needs-empty = Aucune demande ouverte à moins de 1 km.
+neighbourhood-offers-nearby = Propositions près de chez vous
+neighbourhood-offers-empty = Aucune proposition ouverte à moins de 1 km.
+
+map-title = La carte des voisins
+map-explained = La carte compte les voisins visibles par zones ; une zone n'apparaît que si elle compte au moins { $count } personnes, sinon elle est regroupée dans une zone plus grande. Personne n'y est placé à son adresse.
+map-as-list = Voir la carte sous forme de liste
+map-label = Carte des voisins par zones
+map-area-people = %count% voisins dans cette zone
+map-summary = %areas% zones, %count% voisins visibles sur cette partie de la carte.
+map-zoom-in = Rapprochez-vous pour voir les zones.
+map-failed = La carte n'a pas pu être chargée. La liste reste disponible.
+map-back = Revenir à la carte
+map-empty = Pas encore assez de voisins visibles autour de chez vous pour montrer une zone.
+areas-title = Les voisins par zones
+areas-caption = Zones autour de chez vous et nombre de voisins visibles
+areas-place = Où
+areas-people = Voisins
+areas-size = Étendue
+areas-here = Autour de chez vous
+areas-where = à environ { $distance } vers { $direction }
+direction-n = le nord
+direction-ne = le nord-est
+direction-e = l'est
+direction-se = le sud-est
+direction-s = le sud
+direction-sw = le sud-ouest
+direction-w = l'ouest
+direction-nw = le nord-ouest
+
+board-title = Le tableau du quartier
+board-lead = Ce que les voisins partagent : informations, questions, objets perdus ou trouvés, alertes et événements. Chaque message n'est lu que par les personnes qui habitent à la distance choisie par son auteur.
+board-empty = Rien sur le tableau pour l'instant. Soyez le premier à y écrire !
+board-new = Écrire sur le tableau
+board-new-event = Annoncer un événement
+board-new-title = Écrire sur le tableau
+board-new-lead = Votre message sera lu par les voisins qui habitent à la distance choisie autour de chez vous. Il reste 30 jours sur le tableau ; un événement, jusqu'au lendemain.
+board-filter = Filtrer
+board-back = Revenir au tableau
+board-event-legend = Pour un événement
+board-publish = Publier
+board-hide = Masquer
+board-unhide = Afficher de nouveau
+board-report-title = Signaler au modérateur
+board-report-lead = Les modérateurs liront votre signalement. La personne ne saura pas qui l'a fait.
+board-report-send = Envoyer le signalement
+board-reports-title = Signalements du tableau
+board-reports-lead = Les messages et commentaires du tableau signalés, écrits par des membres des organisations que vous modérez.
+board-reports-empty = Aucun signalement en attente.
+board-report-of-post = Message
+board-report-of-comment = Commentaire
+board-report-reason = Motif : { $reason }
+field-post-kind = Type de message
+field-event-date = Date de l'événement
+field-event-time = Heure de l'événement
+field-comment-body = Votre commentaire
+field-south = Sud
+field-west = Ouest
+field-north = Nord
+field-east = Est
+field-zoom = Zoom
+field-action = Action
+hint-post-radius = Jusqu'où, autour de chez vous, les voisins peuvent lire ce message.
+post-kind-info = Information
+post-kind-question = Question
+post-kind-lost-found = Perdu, trouvé
+post-kind-alert = Alerte
+post-kind-event = Événement
+post-hidden = Message masqué par la modération
+post-hidden-notice = Ce message est masqué par la modération : seuls son auteur et les modérateurs le voient.
+post-by = par { $name }
+post-comments = { $count ->
+    [0] aucun commentaire
+    [one] 1 commentaire
+   *[other] { $count } commentaires
+}
+post-mercis = { $count ->
+    [0] aucun merci
+    [one] 1 merci
+   *[other] { $count } mercis
+}
+post-event-at = le { $when }
+post-reach = lu jusqu'à { $distance } autour de chez l'auteur
+post-delete = Supprimer ce message
+post-delete-title = Supprimer un message
+post-delete-confirm = Supprimer « { $title } » du tableau, avec ses commentaires ? Cela ne peut pas être annulé.
+post-merci = Dire merci
+post-thanked = Vous avez dit merci pour ce message.
+post-report = Signaler ce message
+post-comments-title = Commentaires
+post-comments-empty = Pas encore de commentaire.
+post-comment-hidden = Commentaire masqué par la modération.
+post-comment-send = Commenter
+comment-report = Signaler ce commentaire
+thanks-for-post = pour « { $title } »
+done-post-published = Votre message est sur le tableau.
+done-comment-sent = Votre commentaire est publié.
+done-post-thanked = Merci envoyé !
+done-post-reported = Merci, les modérateurs vont regarder.
+done-post-deleted = Votre message a été supprimé.
+done-board-moderated = C'est fait.
+error-home-needed = Placez d'abord votre domicile : le tableau s'adresse aux voisins autour de chez vous.
+error-already-thanked = Vous avez déjà dit merci pour ce message.
+error-post-closed = Ce message n'accepte plus de commentaire.

@@ -207,6 +207,18 @@ impl Db {
         )
     }
 
+    /// The sealed objects of accounts whose grace period ended before
+    /// `cutoff`: (owner, object), to remove from storage once erased.
+    pub async fn sealed_objects_due(&self, cutoff: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.owner_id, d.object FROM documents d JOIN users u ON u.id = d.owner_id \
+             WHERE u.deletion_requested_at IS NOT NULL AND u.deletion_requested_at < $1 ORDER BY d.id",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn add_folder(&self, owner: i64, sealed_name: &str) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "INSERT INTO safe_folders (owner_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",

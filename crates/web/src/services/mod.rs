@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod profiles;
 pub mod recognition;
 pub mod safe;
+pub mod safe_export;
 pub mod safe_keys;
 pub mod safe_notes;
 pub mod safe_sharing;

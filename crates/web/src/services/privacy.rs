@@ -1,5 +1,5 @@
 //! A person's rights over their data: download everything (JSON and their
-//! files, in a zip) and delete their account after a grace period.
+//! files, the safe's documents opened, in a zip) and delete their account after a grace period.
 
 use std::io::Write as _;
 
@@ -107,6 +107,7 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
     let endorsements_given = db.endorsements_given(user.id).await?;
     let endorsements_received = db.endorsements_received(user.id).await?;
     let settings = db.notification_settings(user.id).await?;
+    let safe_and_board = crate::services::safe_export::json(state, user).await?;
     Ok(json!({
         "account": {
             "id": user.id,
@@ -149,6 +150,7 @@ pub async fn export_json(state: &AppState, user: &User) -> Result<serde_json::Va
         "recognition": recognition,
         "endorsements_given": endorsements_given,
         "endorsements_received": endorsements_received,
+        "safe": safe_and_board,
     }))
 }
 
@@ -165,6 +167,7 @@ pub async fn export_zip(state: &AppState, user: &User) -> Result<Vec<u8>, AppErr
         )),
         None => None,
     };
+    let documents = crate::services::safe_export::files(state, user).await?;
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);
@@ -175,6 +178,10 @@ pub async fn export_zip(state: &AppState, user: &User) -> Result<Vec<u8>, AppErr
         if let Some((name, Some(bytes))) = photo {
             zip.start_file(format!("photos/{name}"), options)
                 .map_err(AppError::internal)?;
+            zip.write_all(&bytes).map_err(AppError::internal)?;
+        }
+        for (name, bytes) in documents {
+            zip.start_file(name, options).map_err(AppError::internal)?;
             zip.write_all(&bytes).map_err(AppError::internal)?;
         }
         zip.finish().map_err(AppError::internal)?;
@@ -227,9 +234,23 @@ pub async fn cancel_deletion(state: &AppState, user: &User) -> Result<(), AppErr
 /// Returns how many were erased.
 pub async fn purge(state: &AppState) -> Result<usize, AppError> {
     let cutoff = entraide_store::now() - state.config.deletion_grace_days * 86_400;
+    let sealed = state.db.sealed_objects_due(cutoff).await?;
     let erased = state.db.purge_deleted_accounts(cutoff).await?;
     for photo in erased.iter().flatten() {
         let _ = tokio::fs::remove_file(state.config.data_dir.join("photos").join(photo)).await;
+    }
+    // Their data keys went with the accounts, so these cannot be opened any
+    // more; they are removed too, except for anyone who cancelled meanwhile.
+    if !sealed.is_empty() {
+        let safe = state.safe().await?;
+        for (owner, object) in sealed {
+            if matches!(
+                state.db.user(owner).await,
+                Err(entraide_store::StoreError::NotFound)
+            ) {
+                safe.vault.delete(&object).await?;
+            }
+        }
     }
     Ok(erased.len())
 }

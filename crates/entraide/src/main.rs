@@ -174,6 +174,12 @@ async fn serve(settings: Settings, db: Db) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let state = AppState::new(db.clone(), settings.web);
+    // A bad vault key or an unreachable safe folder is said now, in one
+    // sentence, rather than at the first upload.
+    state
+        .safe()
+        .await
+        .map_err(|e| format!("the safe cannot open: {e}"))?;
     entraide_web::spawn_background(&state);
     let app =
         entraide_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

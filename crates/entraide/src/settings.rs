@@ -301,6 +301,25 @@ fn sms_settings(
     }))
 }
 
+/// The safe's S3 bucket, when `ENTRAIDE_S3_BUCKET` is set.
+fn s3_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<entraide_web::config::S3Config>, String> {
+    let Some(bucket) = get("S3_BUCKET") else {
+        return Ok(None);
+    };
+    let needed = |name: &str| {
+        get(name).ok_or_else(|| format!("ENTRAIDE_{name} is needed with ENTRAIDE_S3_BUCKET"))
+    };
+    Ok(Some(entraide_web::config::S3Config {
+        bucket,
+        endpoint: get("S3_ENDPOINT"),
+        region: get("S3_REGION").unwrap_or_else(|| "eu-west-3".to_owned()),
+        access_key_id: needed("S3_ACCESS_KEY_ID")?,
+        secret_access_key: SecretString::from(needed("S3_SECRET_ACCESS_KEY")?),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -414,23 +433,4 @@ mod tests {
         assert!(!format!("{:?}", sms.auth_token).contains("tok-secret"));
         Ok(())
     }
-}
-
-/// The safe's S3 bucket, when `ENTRAIDE_S3_BUCKET` is set.
-fn s3_settings(
-    get: &impl Fn(&str) -> Option<String>,
-) -> Result<Option<entraide_web::config::S3Config>, String> {
-    let Some(bucket) = get("S3_BUCKET") else {
-        return Ok(None);
-    };
-    let needed = |name: &str| {
-        get(name).ok_or_else(|| format!("ENTRAIDE_{name} is needed with ENTRAIDE_S3_BUCKET"))
-    };
-    Ok(Some(entraide_web::config::S3Config {
-        bucket,
-        endpoint: get("S3_ENDPOINT"),
-        region: get("S3_REGION").unwrap_or_else(|| "eu-west-3".to_owned()),
-        access_key_id: needed("S3_ACCESS_KEY_ID")?,
-        secret_access_key: SecretString::from(needed("S3_SECRET_ACCESS_KEY")?),
-    }))
 }

@@ -23,6 +23,14 @@ impl Safe {
     /// unreadable folder is one clear sentence.
     pub fn open(config: &WebConfig) -> Result<Self, String> {
         let key_file = config.data_dir.join("vault.key");
+        if config.safe.s3.is_some() && config.safe.key.is_none() {
+            // Several nodes share a bucket; a key file of their own each
+            // would wrap data keys that the other nodes cannot open.
+            return Err(
+                "with the safe in an S3 bucket, set ENTRAIDE_VAULT_KEY so that every node holds the same key"
+                    .to_owned(),
+            );
+        }
         let current = match &config.safe.key {
             Some(text) => ServerKey::from_base64(text.expose_secret())
                 .map_err(|e| format!("ENTRAIDE_VAULT_KEY: {e}"))?,

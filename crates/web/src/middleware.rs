@@ -47,13 +47,18 @@ fn holds_papers(path: &str) -> bool {
     [
         "/safe",
         "/s/",
+        "/me/export",
+        "/me/handover",
         "/api/v1/safe",
         "/api/v1/documents",
+        "/api/v1/notes",
         "/api/v1/me/safe",
+        "/api/v1/me/export",
+        "/api/v1/me/handover",
     ]
     .iter()
     .any(|prefix| path.starts_with(prefix))
-        || (path.starts_with("/people/") && path.ends_with("/safe"))
+        || (path.starts_with("/people/") && (path.ends_with("/safe") || path.contains("/safe/")))
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every app built in tests).

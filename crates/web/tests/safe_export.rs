@@ -33,6 +33,24 @@ async fn the_download_holds_the_safe_opened() {
             .api("GET", "/api/v1/me/export", &d.person_token, None)
             .await;
         assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+        assert_eq!(export.headers["cache-control"], "no-store");
+        let worker = t.web_login("sophie@example.fr").await;
+        for path in ["notes", "sessions"] {
+            let page = t
+                .get(&format!("/people/{}/safe/{path}", d.person), &worker)
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+            assert_eq!(page.headers["cache-control"], "no-store", "{path}");
+        }
+        let notes = t
+            .api(
+                "GET",
+                &format!("/api/v1/safe/{}/notes", d.person),
+                &d.person_token,
+                None,
+            )
+            .await;
+        assert_eq!(notes.headers["cache-control"], "no-store");
         let safe = &export.json()["safe"];
         assert_eq!(safe["documents"][0]["title"], "Bulletin de mai");
         assert_eq!(safe["shares"][0]["org_name"], "CCAS du 11e");

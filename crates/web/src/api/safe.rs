@@ -1,7 +1,7 @@
 //! The digital safe over the API: documents (multipart upload, list,
 //! description, contents, deletion), folders, shares, one-off links,
 //! consents and the access log. Every answer carries
-//! `Cache-Control: no-store`.
+//! `Cache-Control: no-store` (`middleware::security_headers`).
 
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
@@ -53,12 +53,13 @@ pub async fn list(
     } else {
         None
     };
-    Ok(no_store(Json(DocumentList {
+    Ok(Json(DocumentList {
         documents: listing.rows,
         more: listing.more,
         used,
         quota: own.then_some(state.config.safe.quota),
-    })))
+    })
+    .into_response())
 }
 
 /// Reads the multipart fields of an upload: `file`, `title`, `doc_type`,
@@ -112,7 +113,7 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let upload = read_upload(multipart).await?;
     let id = safe::upload(&state, &me.user, owner, &upload).await?;
-    Ok(no_store((StatusCode::CREATED, Json(Created { id }))))
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
 /// A document's description.
@@ -124,7 +125,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (document, _) = safe::describe(&state, &me.user, id).await?;
-    Ok(no_store(Json(document)))
+    Ok(Json(document).into_response())
 }
 
 /// A document's contents (logged for its owner).
@@ -175,9 +176,7 @@ pub async fn folders(
     me: SignedIn,
     Path(owner): Path<i64>,
 ) -> Result<Response, AppError> {
-    Ok(no_store(Json(
-        safe::folders(&state, &me.user, owner).await?,
-    )))
+    Ok(Json(safe::folders(&state, &me.user, owner).await?).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -201,9 +200,7 @@ pub async fn add_folder(
 #[utoipa::path(get, path = "/api/v1/me/safe/shares", tag = "safe",
     responses((status = 200, body = [Share])))]
 pub async fn shares(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
-    Ok(no_store(Json(
-        safe_sharing::shares(&state, &me.user).await?,
-    )))
+    Ok(Json(safe_sharing::shares(&state, &me.user).await?).into_response())
 }
 
 /// Shares the caller's safe with an organisation's staff or one of them.
@@ -237,9 +234,7 @@ pub async fn links(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    Ok(no_store(Json(
-        safe_sharing::links(&state, &me.user, id).await?,
-    )))
+    Ok(Json(safe_sharing::links(&state, &me.user, id).await?).into_response())
 }
 
 /// Makes a one-off link (1 to 30 days, optional code); its address is
@@ -253,7 +248,7 @@ pub async fn make_link(
     ApiJson(body): ApiJson<LinkInput>,
 ) -> Result<Response, AppError> {
     let link = safe_sharing::make_link(&state, &me.user, id, &body).await?;
-    Ok(no_store((StatusCode::CREATED, Json(link))))
+    Ok((StatusCode::CREATED, Json(link)).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/v1/documents/{id}/links/{link}", tag = "safe",
@@ -282,10 +277,11 @@ pub async fn access_log(
     Query(params): Query<PageParams>,
 ) -> Result<Response, AppError> {
     let listing = safe_sharing::access_log(&state, &me.user, params.page()).await?;
-    Ok(no_store(Json(AccessLog {
+    Ok(Json(AccessLog {
         lines: listing.rows,
         more: listing.more,
-    })))
+    })
+    .into_response())
 }
 
 /// The organisations the caller consented to be accompanied by.
@@ -314,13 +310,4 @@ pub async fn set_consent(
 ) -> Result<StatusCode, AppError> {
     safe_sharing::set_consent(&state, &me.user, org, body.consent).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-fn no_store(response: impl IntoResponse) -> Response {
-    let mut response = response.into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
 }

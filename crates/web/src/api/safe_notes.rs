@@ -2,7 +2,7 @@
 //! account over the API. Answers that carry sealed text are `no-store`.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -24,15 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/me/handover", get(handover_status).post(hand_over))
 }
 
-fn no_store(response: impl IntoResponse) -> Response {
-    let mut response = response.into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
-}
-
 /// The notes and contacts of a safe: the owner's, or one shared with the
 /// caller (logged for the owner).
 #[utoipa::path(get, path = "/api/v1/safe/{owner}/notes", tag = "safe",
@@ -42,9 +33,7 @@ pub async fn notes(
     me: SignedIn,
     Path(owner): Path<i64>,
 ) -> Result<Response, AppError> {
-    Ok(no_store(Json(
-        safe_notes::list(&state, &me.user, owner).await?,
-    )))
+    Ok(Json(safe_notes::list(&state, &me.user, owner).await?).into_response())
 }
 
 /// Adds a note (`kind: note`, `text`) or a contact (`kind: contact`,
@@ -96,7 +85,7 @@ pub async fn sessions(
     me: SignedIn,
     Path(owner): Path<i64>,
 ) -> Result<Response, AppError> {
-    Ok(no_store(Json(desk::list(&state, &me.user, owner).await?)))
+    Ok(Json(desk::list(&state, &me.user, owner).await?).into_response())
 }
 
 /// Records a desk session held with the person, for the organisation

@@ -195,11 +195,16 @@ async fn gifts_refusals_collective_pay_and_reversals() {
     }
 }
 
-#[tokio::test]
+// The server accepts on its own thread while the client opens its thousand
+// connections, and its backlog holds them all: otherwise, on a slow
+// database, connections wait in a full queue until they time out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_transfers_over_http_end_with_exact_balances() {
     for t in TestApp::all().await {
         let b = bank(&t, 10, 100).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(4096).unwrap();
         let port = listener.local_addr().unwrap().port();
         let router = t.router.clone();
         tokio::spawn(async move { axum::serve(listener, router).await });

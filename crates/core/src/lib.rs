@@ -25,7 +25,9 @@ pub mod recognition;
 pub mod role;
 pub mod safe;
 pub mod sms;
+pub mod telephony;
 pub mod text;
+pub mod twiml;
 pub mod visits;
 
 pub use error::{Invalid, ParseError};

@@ -193,6 +193,19 @@ impl Db {
         Ok(dead)
     }
 
+    /// Runs a queued job now rather than after its backoff (what it waited
+    /// for has happened). Returns whether such a job was waiting.
+    pub async fn hurry_job(&self, key: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET run_at = $1 WHERE idempotency_key = $2 AND state = 'queued' AND run_at > $1",
+        )
+        .bind(now())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Puts a job back for later without counting the attempt (quiet
     /// hours, a service not configured yet).
     pub async fn postpone_job(&self, id: i64, run_at: i64) -> Result<(), StoreError> {

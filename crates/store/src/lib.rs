@@ -38,11 +38,13 @@ pub mod search;
 pub mod seed;
 pub mod signup;
 mod sql;
+pub mod telephony;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod thanks;
 pub mod tokens;
 pub mod users;
+pub mod voicemail;
 
 pub use db::{Backend, Db, now};
 pub use error::StoreError;

@@ -199,12 +199,13 @@ impl Db {
 
     /// Every object name of an owner, to erase them with the account.
     pub async fn objects_of(&self, owner: i64) -> Result<Vec<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT object FROM documents WHERE owner_id = $1 ORDER BY id")
-                .bind(owner)
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT object FROM documents WHERE owner_id = $1 UNION ALL \
+                 SELECT object FROM voice_messages WHERE owner_id = $1 AND object IS NOT NULL",
         )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The sealed objects of accounts whose grace period ended before
@@ -212,7 +213,10 @@ impl Db {
     pub async fn sealed_objects_due(&self, cutoff: i64) -> Result<Vec<(i64, String)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT d.owner_id, d.object FROM documents d JOIN users u ON u.id = d.owner_id \
-             WHERE u.deletion_requested_at IS NOT NULL AND u.deletion_requested_at < $1 ORDER BY d.id",
+             WHERE u.deletion_requested_at IS NOT NULL AND u.deletion_requested_at < $1 \
+             UNION ALL SELECT m.owner_id, m.object FROM voice_messages m \
+             JOIN users u ON u.id = m.owner_id WHERE m.object IS NOT NULL \
+             AND u.deletion_requested_at IS NOT NULL AND u.deletion_requested_at < $1",
         )
         .bind(cutoff)
         .fetch_all(&self.pool)

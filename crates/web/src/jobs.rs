@@ -167,6 +167,7 @@ impl Worker {
             "notify" => crate::services::notifications::deliver(self, job, at).await,
             "digest" => crate::services::notifications::digest(self, job, at).await,
             "schedule" => crate::services::schedule::run(self, job).await,
+            "voice-fetch" => crate::services::voicemail::fetch(self, job).await,
             other => Err(Failure::permanent(format!("unknown job kind {other}"))),
         }
     }

@@ -19,6 +19,7 @@ pub mod services;
 pub mod sms;
 pub mod state;
 pub mod stats;
+pub mod telephony;
 
 use std::time::Duration;
 
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api", api::routes())
         .merge(ops::routes())
+        .merge(telephony::routes(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -33,6 +33,8 @@ pub struct Services {
     pub safe: tokio::sync::OnceCell<crate::services::safe_keys::Safe>,
     /// Counts of the neighbours' map, per area cell, for a short while.
     pub map_cache: Arc<crate::services::map::MapCache>,
+    /// Outgoing HTTP (voice recordings from the telephony provider).
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -50,6 +52,10 @@ impl AppState {
             helpers: Arc::default(),
             safe: tokio::sync::OnceCell::new(),
             map_cache: Arc::default(),
+            http: reqwest::Client::builder()
+                .connect_timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
         }))
     }
 }

@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod recognition;
 pub mod safe;
 pub mod safe_notes;
+pub mod telephony;
 pub mod thanks;
 pub mod timebank;
 pub mod visits;
@@ -66,6 +67,10 @@ use crate::state::AppState;
         neighbourhood::overview, neighbourhood::areas, neighbourhood::posts, neighbourhood::create,
         neighbourhood::show, neighbourhood::delete, neighbourhood::comment, neighbourhood::thank,
         neighbourhood::report, neighbourhood::moderate, neighbourhood::reports,
+        telephony::settings, telephony::configure, telephony::numbers, telephony::add_numbers,
+        telephony::remove_number, telephony::person_box, telephony::open_box, telephony::close_box,
+        telephony::unlock, telephony::new_pin, telephony::mine, telephony::choose_pin,
+        telephony::notify_worker, telephony::delete_message, telephony::act, telephony::audio,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -267,7 +272,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/safe/log", get(safe::access_log))
         .route("/me/accompaniments", get(safe::consents))
         .route("/me/accompaniments/{org}", put(safe::set_consent))
-        .merge(safe_notes::routes());
+        .merge(safe_notes::routes())
+        .merge(telephony::routes());
     Router::new()
         .nest("/v1", v1)
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

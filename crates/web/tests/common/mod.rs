@@ -8,6 +8,7 @@ pub mod privacy;
 pub mod sms;
 pub mod smtp;
 pub mod upload;
+pub mod voice;
 
 use std::path::PathBuf;
 

@@ -27,6 +27,8 @@ struct Setup {
     person: i64,
     person_token: String,
     pin: String,
+    login: String,
+    account_pin: String,
 }
 
 async fn setup(t: &TestApp, provider: &str) -> Setup {
@@ -81,6 +83,8 @@ async fn setup(t: &TestApp, provider: &str) -> Setup {
         person: d.person,
         person_token: d.person_token,
         pin: opened.json()["pin"].as_str().unwrap().to_owned(),
+        login: d.login,
+        account_pin: d.pin,
     }
 }
 
@@ -495,6 +499,105 @@ async fn boxes_on_the_shared_number_and_numbers_that_rest() {
             "nothing fetched from elsewhere"
         );
         let _ = &s.person_token;
+    }
+}
+
+#[tokio::test]
+async fn the_pages_in_both_languages() {
+    let (base, _) = voice::start().await;
+    for t in TestApp::all().await {
+        let s = setup(&t, &base).await;
+        leave_message(&t, &s, &base, "CA30", "RE30").await;
+        let admin = t.web_login("standard@example.fr").await;
+        let worker = t.web_login("sophie@example.fr").await;
+        let signed = t
+            .post_form(
+                "/login/pin",
+                &[("login", &s.login), ("pin", &s.account_pin)],
+                "",
+            )
+            .await;
+        let person = signed.session();
+        assert!(!person.is_empty(), "{}", signed.body);
+
+        // The administrators' page: settings shown without the token, a
+        // wrong number refused in words and nothing changed.
+        let org_page = t.get(&format!("/orgs/{}/telephony", s.org), &admin).await;
+        assert_eq!(org_page.status, StatusCode::OK, "{}", org_page.body);
+        assert!(org_page.body.contains("01 84 60 12 34") && !org_page.body.contains(TOKEN));
+        let refused = t
+            .post_form(
+                &format!("/orgs/{}/telephony/numbers", s.org),
+                &[("numbers", "pas un numéro")],
+                &admin,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("error-summary"), "{}", refused.body);
+        assert_eq!(
+            t.get(&format!("/orgs/{}/telephony", s.org), &worker)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        // The worker's page: a new PIN is shown once.
+        let phone = t.get(&format!("/people/{}/phone", s.person), &worker).await;
+        assert!(phone.body.contains("Un message"), "{}", phone.body);
+        let renewed = t
+            .post_form(&format!("/people/{}/phone/pin", s.person), &[], &worker)
+            .await;
+        assert!(
+            renewed.body.contains("Nouveau code secret"),
+            "{}",
+            renewed.body
+        );
+        assert_eq!(renewed.headers["cache-control"], "no-store");
+
+        // The person's page, in French then in English.
+        let mine = t.get("/voicemail", &person).await;
+        assert!(
+            mine.body
+                .contains("Votre numéro personnel : 01 84 60 12 34"),
+            "{}",
+            mine.body
+        );
+        assert!(mine.body.contains("06 12 34 56 78") && mine.body.contains("<audio"));
+        let id = messages(&t, &s).await[0]["id"].as_i64().unwrap();
+        let played = t
+            .get(&format!("/voicemail/messages/{id}/audio"), &person)
+            .await;
+        assert_eq!(played.body.as_bytes(), AUDIO);
+        let bad_pin = t
+            .post_form("/voicemail/pin", &[("pin", "12")], &person)
+            .await;
+        assert_eq!(bad_pin.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad_pin.body.contains("error-summary"));
+        let english = format!(
+            "{person}; {}",
+            t.get("/lang/en", &person).await.headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+        );
+        let confirm = t
+            .get(&format!("/voicemail/messages/{id}/delete"), &english)
+            .await;
+        assert!(
+            confirm.body.contains("Delete this message?"),
+            "{}",
+            confirm.body
+        );
+        assert_eq!(messages(&t, &s).await.len(), 1, "asking changes nothing");
+        let deleted = t
+            .post_form(&format!("/voicemail/messages/{id}/delete"), &[], &english)
+            .await;
+        assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+        assert!(messages(&t, &s).await.is_empty());
+        let empty = t.get("/voicemail?done=voicemail-deleted", &english).await;
+        assert!(empty.body.contains("No messages yet") && empty.body.contains("Message deleted."));
     }
 }
 

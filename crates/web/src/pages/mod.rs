@@ -21,8 +21,10 @@ pub mod recognition;
 pub mod safe;
 pub mod safe_notes;
 pub mod safe_sharing;
+pub mod telephony;
 pub mod timebank;
 pub mod visits;
+pub mod voicemail;
 
 use axum::Router;
 use axum::http::HeaderValue;
@@ -225,6 +227,34 @@ pub fn routes() -> Router<AppState> {
         .route("/claims/{id}", post(claims::act))
         .route("/safe", get(safe::mine))
         .route("/people/{id}/safe", get(safe::person))
+        .route(
+            "/people/{id}/phone",
+            get(telephony::person).post(telephony::open),
+        )
+        .route("/people/{id}/phone/unlock", post(telephony::unlock))
+        .route("/people/{id}/phone/pin", post(telephony::new_pin))
+        .route(
+            "/people/{id}/phone/close",
+            get(telephony::close_page).post(telephony::close),
+        )
+        .route(
+            "/orgs/{id}/telephony",
+            get(telephony::org).post(telephony::configure),
+        )
+        .route("/orgs/{id}/telephony/numbers", post(telephony::add_numbers))
+        .route(
+            "/orgs/{id}/telephony/numbers/{number}/remove",
+            post(telephony::remove_number),
+        )
+        .route("/voicemail", get(voicemail::show))
+        .route("/voicemail/pin", post(voicemail::choose_pin))
+        .route("/voicemail/notify-worker", post(voicemail::notify_worker))
+        .route("/voicemail/messages/{id}/audio", get(voicemail::audio))
+        .route(
+            "/voicemail/messages/{id}/delete",
+            get(voicemail::delete_page).post(voicemail::delete),
+        )
+        .route("/voicemail/messages/{id}/{act}", post(voicemail::act))
         .route("/safe/documents/{id}", get(safe::download))
         .route(
             "/safe/documents/{id}/delete",

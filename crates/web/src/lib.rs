@@ -129,6 +129,10 @@ pub fn spawn_background(state: &AppState) {
             if let Err(error) = state.db.delete_done_jobs(week_ago).await {
                 tracing::error!(%error, "could not forget finished jobs");
             }
+            let day_ago = entraide_store::now() - 24 * 3600;
+            if let Err(error) = state.db.delete_old_calls(day_ago).await {
+                tracing::error!(%error, "could not forget past phone calls");
+            }
             match services::privacy::purge(&state).await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "erased accounts whose grace period ended"),

@@ -568,6 +568,12 @@ async fn the_pages_in_both_languages() {
             .get(&format!("/voicemail/messages/{id}/audio"), &person)
             .await;
         assert_eq!(played.body.as_bytes(), AUDIO);
+        let export = t.get("/me/export", &person).await;
+        assert_eq!(export.status, StatusCode::OK);
+        assert!(
+            export.body.contains(&format!("voicemail/{id}.mp3")),
+            "the data download holds the recording"
+        );
         let bad_pin = t
             .post_form("/voicemail/pin", &[("pin", "12")], &person)
             .await;
@@ -598,6 +604,40 @@ async fn the_pages_in_both_languages() {
         assert!(messages(&t, &s).await.is_empty());
         let empty = t.get("/voicemail?done=voicemail-deleted", &english).await;
         assert!(empty.body.contains("No messages yet") && empty.body.contains("Message deleted."));
+    }
+}
+
+#[tokio::test]
+async fn a_rotated_server_key_keeps_the_token_and_the_pins() {
+    let (base, _) = voice::start().await;
+    for t in TestApp::all().await {
+        let s = setup(&t, &base).await;
+        let dir = t.state.config.data_dir.clone();
+        let done = entraide_web::services::safe_keys::rotate_key_file(&t.db, &dir)
+            .await
+            .unwrap();
+        // The organisation's telephony key (the person's data key is made
+        // with their first message).
+        assert_eq!(done.rewrapped, 1);
+        let restarted = entraide_web::AppState::new(t.db.clone(), (*t.state.config).clone());
+        let app = TestApp {
+            router: entraide_web::app(restarted.clone()),
+            state: restarted,
+            db: t.db.clone(),
+        };
+        let pin = pin_url(&app, s.org, "CA40").await;
+        let open = webhook(
+            &app,
+            TOKEN,
+            &pin,
+            &[("CallSid", "CA40"), ("Digits", &s.pin)],
+        )
+        .await;
+        assert!(
+            texts(&open.body, "Say")[0].contains("aucun nouveau message"),
+            "{}",
+            open.body
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! The safe and the board in a person's data download: what their safe
 //! holds (documents opened with their key, folders, notes, contacts, desk
 //! sessions), who it is shared with, its access log, and their posts on
-//! the local board.
+//! the local board, and their voicemail (messages and recordings).
 
 use entraide_store::Page;
 use entraide_store::users::User;
@@ -38,8 +38,17 @@ pub async fn json(state: &AppState, user: &User) -> Result<serde_json::Value, Ap
             break;
         }
     }
+    let (voice_box, voicemails) = match db.voice_box_of(user.id).await? {
+        Some(found) => (
+            Some(crate::services::telephony::box_view(state, &found).await?),
+            crate::services::voicemail::messages(state, &found).await?,
+        ),
+        None => (None, Vec::new()),
+    };
     Ok(json!({
         "documents": documents,
+        "voice_box": voice_box,
+        "voicemails": voicemails,
         "folders": safe::folders(state, user, user.id).await?,
         "notes_and_contacts": safe_notes::list(state, user, user.id).await?,
         "desk_sessions": desk::list(state, user, user.id).await?,
@@ -67,6 +76,16 @@ pub async fn files(state: &AppState, user: &User) -> Result<Vec<(String, Vec<u8>
         }
         if !page.more {
             break;
+        }
+    }
+    if let Some(found) = state.db.voice_box_of(user.id).await? {
+        for stored in state.db.voice_messages_of(found.id).await? {
+            let bytes = crate::services::voicemail::open_audio(state, &stored).await?;
+            let extension = match stored.content_type.as_str() {
+                "audio/wav" | "audio/x-wav" => "wav",
+                _ => "mp3",
+            };
+            files.push((format!("voicemail/{}.{extension}", stored.id), bytes));
         }
     }
     Ok(files)

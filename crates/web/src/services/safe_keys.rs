@@ -125,6 +125,7 @@ pub async fn rewrap_all(db: &entraide_store::Db, ring: &KeyRing) -> Result<Rotat
     loop {
         let batch = db.vault_keys_after(after, 500).await?;
         let Some(last) = batch.last() else {
+            rewrapped += rewrap_telephony(db, ring).await?;
             return Ok(Rotation { rewrapped });
         };
         after = last.0;
@@ -155,6 +156,35 @@ pub async fn rewrap_all(db: &entraide_store::Db, ring: &KeyRing) -> Result<Rotat
             }
         }
     }
+}
+
+/// Rewraps the organisations' telephony keys (they seal the provider's
+/// token and key the voicemail PINs), like the owners' data keys.
+async fn rewrap_telephony(db: &entraide_store::Db, ring: &KeyRing) -> Result<u64, AppError> {
+    let mut rewrapped = 0;
+    for (org, key_id, wrapped) in db.phone_provider_keys().await? {
+        if key_id == ring.current().id() {
+            continue;
+        }
+        let bytes = STANDARD
+            .decode(&wrapped)
+            .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
+        let fresh = ring.rewrap(
+            &WrappedKey {
+                key_id: key_id.clone(),
+                bytes,
+            },
+            &format!("telephony:{org}"),
+        )?;
+        let encoded = STANDARD.encode(&fresh.bytes);
+        if db
+            .rewrap_phone_provider_key(org, &key_id, &fresh.key_id, &encoded)
+            .await?
+        {
+            rewrapped += 1;
+        }
+    }
+    Ok(rewrapped)
 }
 
 /// Replaces the key file of the data folder with a new server key and

@@ -22,7 +22,9 @@ pub fn vcard(name: &str, number_e164: &str, url: Option<&str>) -> String {
         &mut card,
         &format!("TEL;TYPE=voice;VALUE=uri:tel:{}", tel_digits(number_e164)),
     );
-    if let Some(url) = url {
+    // An empty address would make an empty property, which some phones
+    // refuse the whole card for.
+    if let Some(url) = url.filter(|url| !url.trim().is_empty()) {
         push_line(&mut card, &format!("URL:{}", encode_uri(url)));
     }
     push_line(&mut card, "END:VCARD");
@@ -141,6 +143,14 @@ mod tests {
         let card = vcard("Œuvre Ça", "+33184601234", None);
         assert!(!card.contains("URL"));
         assert!(card.contains("FN:Œuvre Ça\r\n"));
+    }
+
+    #[test]
+    fn an_empty_url_is_left_out() {
+        assert!(!vcard("A", "+1", Some(" ")).contains("URL"));
+        assert!(
+            vcard("A", "+1", Some("https://x.example")).contains("\r\nURL:https://x.example\r\n")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! cards with crop marks in the margins, and writes the sheet as a PDF.
 
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use unicode_normalization::UnicodeNormalization;
 
 use super::font::Typeface;
 use super::qr::QrForm;
@@ -236,10 +237,12 @@ impl Column<'_> {
 const ELLIPSIS: char = '…';
 
 /// Collapses line breaks and other control characters a name might carry,
-/// which a single printed line cannot show.
+/// which a single printed line cannot show, and composes accents with their
+/// letters: the font has a glyph for "ễ" but places a separate combining
+/// accent only roughly, as nothing here positions marks.
 fn clean(text: &str) -> String {
     let spaced: String = text
-        .chars()
+        .nfc()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")

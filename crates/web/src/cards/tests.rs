@@ -105,6 +105,16 @@ fn other_accented_names_come_back_intact() {
 }
 
 #[test]
+fn decomposed_accents_print_as_the_composed_letters() {
+    // "Zoé Lefèvre-Nguyễn" with every accent typed as a separate mark.
+    let decomposed = "Zoe\u{301} Lefe\u{300}vre-Nguye\u{302}\u{303}n";
+    assert_ne!(decomposed, NAME);
+    let (doc, _) = parse(&card(decomposed, None, None));
+    let text = doc.extract_text(&[1]).unwrap();
+    assert_eq!(text.matches(NAME).count(), CARDS_PER_SHEET, "{text}");
+}
+
+#[test]
 fn a_box_on_a_shared_number_is_printed_after_its_label() {
     let (doc, _) = parse(&card(NAME, Some("1234"), None));
     let text = doc.extract_text(&[1]).unwrap();

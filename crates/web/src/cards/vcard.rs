@@ -155,9 +155,9 @@ mod tests {
 
     #[test]
     fn escapes_commas_semicolons_backslashes_and_line_breaks() {
-        let card = vcard("Dupont, Anne; \\ chez\r\nelle\nou là", "+33184601234", None);
+        let card = vcard("Dupont, Anne; \\ Zoé\r\nflat 2\nrear", "+33184601234", None);
         assert!(
-            card.contains("FN:Dupont\\, Anne\\; \\\\ chez\\nelle\\nou là\r\n"),
+            card.contains("FN:Dupont\\, Anne\\; \\\\ Zoé\\nflat 2\\nrear\r\n"),
             "{card:?}"
         );
     }

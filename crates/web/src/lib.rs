@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cards;
 pub mod config;
 pub mod error;
 pub mod forms;

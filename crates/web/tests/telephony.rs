@@ -568,6 +568,58 @@ async fn the_pages_in_both_languages() {
             .get(&format!("/voicemail/messages/{id}/audio"), &person)
             .await;
         assert_eq!(played.body.as_bytes(), AUDIO);
+        // Business cards: a sheet of A4 holding the number, a vCard, and
+        // the contact page the QR code leads to.
+        let sheet = raw(&t, "/voicemail/cards.pdf?qr=1", &person).await;
+        let pdf = lopdf::Document::load_mem(&sheet).unwrap();
+        let pages = pdf.get_pages();
+        assert_eq!(pages.len(), 1);
+        let page = pdf
+            .get_object(*pages.get(&1).unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        let media: Vec<f64> = page
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                v.as_float()
+                    .map(f64::from)
+                    .or_else(|_| v.as_i64().map(|i| i as f64))
+                    .unwrap()
+            })
+            .collect();
+        assert!(
+            (media[2] - 595.28).abs() < 1.0 && (media[3] - 841.89).abs() < 1.0,
+            "{media:?}"
+        );
+        let text = pdf.extract_text(&[1]).unwrap();
+        assert!(
+            text.contains("01 84 60 12 34") && text.contains("Momo"),
+            "{text}"
+        );
+        let card = t.get("/voicemail/card.vcf", &person).await;
+        assert!(card.body.contains("tel:+33184601234"), "{}", card.body);
+        let contact = card
+            .body
+            .lines()
+            .find_map(|l| l.strip_prefix("URL:"))
+            .unwrap()
+            .trim()
+            .strip_prefix("http://entraide.test")
+            .unwrap()
+            .to_owned();
+        let public = t.get(&contact, "").await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(public.body.contains("Momo") && public.body.contains("01 84 60 12 34"));
+        let flipped = if contact.ends_with('0') { '1' } else { '0' };
+        let guessed = t
+            .get(&format!("{}{flipped}", &contact[..contact.len() - 1]), "")
+            .await;
+        assert_eq!(guessed.status, StatusCode::NOT_FOUND);
         let export = t.get("/me/export", &person).await;
         assert_eq!(export.status, StatusCode::OK);
         assert!(
@@ -655,6 +707,26 @@ async fn pin_url(t: &TestApp, org: i64, call: &str) -> String {
     )
     .await;
     attribute(&asked.body, "Gather", "action").unwrap()
+}
+
+/// A response's raw bytes (PDFs are not text).
+async fn raw(t: &TestApp, path: &str, cookie: &str) -> Vec<u8> {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let request = axum::http::Request::get(path)
+        .header("cookie", cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = t.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

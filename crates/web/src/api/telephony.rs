@@ -13,9 +13,8 @@ use utoipa::ToSchema;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::ApiJson;
-use crate::services::telephony::{
-    self as tel, BoxAct, BoxView, Opened, ProviderInput, ProviderView,
-};
+use crate::services::telephony::{self as tel, ProviderInput, ProviderView};
+use crate::services::voice_boxes::{self as boxes, BoxAct, BoxView, Opened};
 use crate::services::voicemail::{self, MessageView};
 use crate::state::AppState;
 
@@ -122,9 +121,9 @@ pub async fn person_box(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Option<BoxView>>, AppError> {
-    let found = tel::box_of(&state, &me.user, id).await?;
+    let found = boxes::box_of(&state, &me.user, id).await?;
     Ok(Json(match found {
-        Some(found) => Some(tel::box_view(&state, &found).await?),
+        Some(found) => Some(boxes::box_view(&state, &found).await?),
         None => None,
     }))
 }
@@ -147,7 +146,7 @@ pub async fn open_box(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<OpenInput>,
 ) -> Result<Response, AppError> {
-    let opened = tel::open_box(&state, &me.user, id, body.personal).await?;
+    let opened = boxes::open_box(&state, &me.user, id, body.personal).await?;
     Ok((
         StatusCode::CREATED,
         [(header::CACHE_CONTROL, "no-store")],
@@ -164,7 +163,7 @@ pub async fn close_box(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    tel::act_on_box(&state, &me.user, id, BoxAct::Close).await?;
+    boxes::act_on_box(&state, &me.user, id, BoxAct::Close).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -175,7 +174,7 @@ pub async fn unlock(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    tel::act_on_box(&state, &me.user, id, BoxAct::Unlock).await?;
+    boxes::act_on_box(&state, &me.user, id, BoxAct::Unlock).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +191,7 @@ pub async fn new_pin(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let pin = tel::act_on_box(&state, &me.user, id, BoxAct::NewPin)
+    let pin = boxes::act_on_box(&state, &me.user, id, BoxAct::NewPin)
         .await?
         .unwrap_or_default();
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(NewPin { pin })).into_response())
@@ -210,7 +209,7 @@ pub struct Voicemail {
 pub async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
     let (voice_box, messages) = match state.db.voice_box_of(me.user.id).await? {
         Some(found) => (
-            Some(tel::box_view(&state, &found).await?),
+            Some(boxes::box_view(&state, &found).await?),
             voicemail::messages(&state, &found).await?,
         ),
         None => (None, Vec::new()),
@@ -237,7 +236,7 @@ pub async fn choose_pin(
     me: SignedIn,
     ApiJson(body): ApiJson<PinInput>,
 ) -> Result<StatusCode, AppError> {
-    tel::choose_pin(&state, &me.user, &body.pin).await?;
+    boxes::choose_pin(&state, &me.user, &body.pin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,7 +252,7 @@ pub async fn notify_worker(
     me: SignedIn,
     ApiJson(body): ApiJson<NotifyInput>,
 ) -> Result<StatusCode, AppError> {
-    tel::set_notify_worker(&state, &me.user, body.notify_worker).await?;
+    boxes::set_notify_worker(&state, &me.user, body.notify_worker).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

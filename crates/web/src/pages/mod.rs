@@ -248,6 +248,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/voicemail", get(voicemail::show))
         .route("/voicemail/pin", post(voicemail::choose_pin))
+        .route("/voicemail/cards.pdf", get(voicemail::cards))
+        .route("/voicemail/card.vcf", get(voicemail::vcard))
+        .route("/contact/{id}/{tag}", get(voicemail::contact))
         .route("/voicemail/notify-worker", post(voicemail::notify_worker))
         .route("/voicemail/messages/{id}/audio", get(voicemail::audio))
         .route(

@@ -15,7 +15,8 @@ use super::see_other;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::{FormData, FormView};
-use crate::services::telephony::{self as tel, BoxAct, BoxView, ProviderInput, ProviderView};
+use crate::services::telephony::{self as tel, ProviderInput, ProviderView};
+use crate::services::voice_boxes::{self as boxes, BoxAct, BoxView};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -177,10 +178,10 @@ async fn person_page(
     opened: bool,
     confirm_close: bool,
 ) -> Result<Response, AppError> {
-    let found = tel::box_of(state, &me.user, person).await?;
+    let found = boxes::box_of(state, &me.user, person).await?;
     let (voice_box, messages) = match &found {
         Some(found) => (
-            Some(tel::box_view(state, found).await?),
+            Some(boxes::box_view(state, found).await?),
             i64::try_from(state.db.voice_messages_of(found.id).await?.len()).unwrap_or(0),
         ),
         None => (None, 0),
@@ -218,7 +219,7 @@ pub async fn open(
     Path(person): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let opened = tel::open_box(&state, &me.user, person, form.get("kind") != "shared").await?;
+    let opened = boxes::open_box(&state, &me.user, person, form.get("kind") != "shared").await?;
     person_page(&state, &me, person, Some(opened.pin), true, false).await
 }
 
@@ -227,7 +228,7 @@ pub async fn unlock(
     me: SignedIn,
     Path(person): Path<i64>,
 ) -> Result<Response, AppError> {
-    tel::act_on_box(&state, &me.user, person, BoxAct::Unlock).await?;
+    boxes::act_on_box(&state, &me.user, person, BoxAct::Unlock).await?;
     Ok(see_other(&format!(
         "/people/{person}/phone?done=phone-unlocked"
     )))
@@ -238,7 +239,7 @@ pub async fn new_pin(
     me: SignedIn,
     Path(person): Path<i64>,
 ) -> Result<Response, AppError> {
-    let pin = tel::act_on_box(&state, &me.user, person, BoxAct::NewPin).await?;
+    let pin = boxes::act_on_box(&state, &me.user, person, BoxAct::NewPin).await?;
     person_page(&state, &me, person, pin, false, false).await
 }
 
@@ -255,7 +256,7 @@ pub async fn close(
     me: SignedIn,
     Path(person): Path<i64>,
 ) -> Result<Response, AppError> {
-    tel::act_on_box(&state, &me.user, person, BoxAct::Close).await?;
+    boxes::act_on_box(&state, &me.user, person, BoxAct::Close).await?;
     Ok(see_other(&format!(
         "/people/{person}/phone?done=phone-closed"
     )))

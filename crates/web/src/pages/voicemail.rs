@@ -6,6 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::layout::Base;
@@ -13,7 +14,7 @@ use super::see_other;
 use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::{FormData, FormView};
-use crate::services::telephony::{self as tel, BoxView};
+use crate::services::voice_boxes::{self as boxes, BoxView};
 use crate::services::voicemail::{self, MessageView};
 use crate::state::AppState;
 
@@ -49,7 +50,7 @@ async fn page(
 ) -> Result<VoicemailPage, AppError> {
     let (voice_box, messages) = match state.db.voice_box_of(me.user.id).await? {
         Some(found) => (
-            Some(tel::box_view(state, &found).await?),
+            Some(boxes::box_view(state, &found).await?),
             voicemail::messages(state, &found).await?,
         ),
         None => (None, Vec::new()),
@@ -146,7 +147,7 @@ pub async fn choose_pin(
     me: SignedIn,
     form: FormData,
 ) -> Result<Response, AppError> {
-    match tel::choose_pin(&state, &me.user, form.get("pin")).await {
+    match boxes::choose_pin(&state, &me.user, form.get("pin")).await {
         Ok(()) => Ok(see_other("/voicemail?done=voicemail-pin")),
         Err(error @ AppError::Invalid(_)) => {
             let failed = FormView::default().with_error(&error, me.ctx.lang);
@@ -161,6 +162,89 @@ pub async fn notify_worker(
     me: SignedIn,
     form: FormData,
 ) -> Result<Response, AppError> {
-    tel::set_notify_worker(&state, &me.user, form.get("notify_worker") == "on").await?;
+    boxes::set_notify_worker(&state, &me.user, form.get("notify_worker") == "on").await?;
     Ok(see_other("/voicemail?done=voicemail-notify"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct SheetQuery {
+    #[serde(default)]
+    qr: String,
+}
+
+/// The printable sheet of business cards.
+pub async fn cards(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Query(query): axum::extract::Query<SheetQuery>,
+) -> Result<Response, AppError> {
+    let pdf = crate::services::cards::sheet(&state, &me.user, me.ctx.lang, query.qr == "1").await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"cards.pdf\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The person's contact file, to save in a phone.
+pub async fn vcard(State(state): State<AppState>, me: SignedIn) -> Result<Response, AppError> {
+    let card = crate::services::cards::contact_file(&state, &me.user).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/vcard; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"contact.vcf\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        card,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "voicemail/contact.html")]
+pub struct ContactPage {
+    base: Base,
+    reach: crate::services::cards::Reach,
+}
+
+impl ContactPage {
+    pub fn how(&self) -> String {
+        let number = entraide_core::notify::phone_as_written(&self.reach.number);
+        match &self.reach.box_number {
+            Some(box_number) => self.base.lang.t_with(
+                "voicemail-contact-box",
+                &[("number", number), ("box", box_number.clone())],
+            ),
+            None => self
+                .base
+                .lang
+                .t_with("voicemail-contact-call", &[("number", number)]),
+        }
+    }
+}
+
+/// The public page a card's QR code leads to.
+pub async fn contact(
+    State(state): State<AppState>,
+    ctx: crate::auth::Ctx,
+    Path((id, tag)): Path<(i64, String)>,
+) -> Result<ContactPage, AppError> {
+    let reach = crate::services::cards::contact(&state, id, &tag).await?;
+    let title = ctx
+        .lang
+        .t_with("voicemail-contact-title", &[("name", reach.name.clone())]);
+    Ok(ContactPage {
+        base: Base::titled(&ctx, title),
+        reach,
+    })
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod board;
 pub mod board_moderation;
+pub mod cards;
 pub mod claims;
 pub mod conversations;
 pub mod desk;
@@ -33,4 +34,5 @@ pub mod thanks;
 pub mod timebank;
 pub mod timebank_csv;
 pub mod visits;
+pub mod voice_boxes;
 pub mod voicemail;

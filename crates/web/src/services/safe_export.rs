@@ -40,7 +40,7 @@ pub async fn json(state: &AppState, user: &User) -> Result<serde_json::Value, Ap
     }
     let (voice_box, voicemails) = match db.voice_box_of(user.id).await? {
         Some(found) => (
-            Some(crate::services::telephony::box_view(state, &found).await?),
+            Some(crate::services::voice_boxes::box_view(state, &found).await?),
             crate::services::voicemail::messages(state, &found).await?,
         ),
         None => (None, Vec::new()),

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::{Signed, answer, say_both, voice};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::services::telephony::check_pin;
+use crate::services::voice_boxes::check_pin;
 use crate::services::voicemail::{callable, for_phone, play_link};
 use crate::state::AppState;
 

@@ -1310,4 +1310,70 @@ export const scenarios = [
       await t.goto(far, postPath, { status: 404 });
     },
   },
+
+  {
+    name: 'telephony: an administrator connects a provider and numbers, a social worker gives a person a number, the person finds it',
+    async run(t) {
+      const stamp = Date.now().toString(36);
+      const pair = () => String(Math.floor(Math.random() * 100)).padStart(2, '0');
+      const admin = await t.newPage();
+      await signIn(t, admin, DEMO_ADMIN);
+      await t.navigate(admin, () => admin.locator('header').getByRole('link', { name: 'Organisations', exact: true }).click());
+      await t.navigate(admin, () => admin.locator('main').getByRole('link', { name: CCAS_ORG, exact: true }).first().click());
+      await t.navigate(admin, () => admin.locator('main').getByRole('link', { name: 'Téléphonie', exact: true }).click());
+      await admin.getByLabel("Adresse de l'API de l'opérateur", { exact: true }).fill('https://api.twilio.com');
+      await admin.getByLabel('Identifiant du compte', { exact: true }).fill('AC0123456789');
+      await admin.getByLabel("Jeton d'authentification", { exact: true }).fill(`jeton-${stamp}`);
+      await admin.getByLabel("Numéro d'accès (pour écouter ses messages)", { exact: true }).fill('12');
+      await t.navigate(admin, () => admin.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+        { status: 422, what: 'a wrong access number' });
+      assert.match(await admin.locator('#error-summary').innerText(), /téléphone/i);
+      await admin.getByLabel("Jeton d'authentification", { exact: true }).fill(`jeton-${stamp}`);
+      await admin.getByLabel("Numéro d'accès (pour écouter ses messages)", { exact: true }).fill('01 84 60 00 00');
+      await t.navigate(admin, () => admin.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+        { what: 'provider settings' });
+      await expectNotice(admin, 'Réglages enregistrés.');
+      assert.match(await mainText(admin), /\/telephony\/\d+\/voice/);
+      const number = `01 84 ${pair()} ${pair()} ${pair()}`;
+      await admin.getByLabel('Ajouter des numéros (un par ligne)', { exact: true }).fill(number);
+      await t.navigate(admin, () => admin.getByRole('button', { name: 'Ajouter', exact: true }).click(), { what: 'numbers' });
+      await expectNotice(admin, 'Numéros ajoutés.');
+
+      const sophie = await t.newPage();
+      await signIn(t, sophie, DEMO_SOCIAL_WORKER);
+      await t.navigate(sophie, () => sophie.locator('header').getByRole('link', { name: 'Organisations', exact: true }).click());
+      await t.navigate(sophie, () => sophie.locator('main').getByRole('link', { name: CCAS_ORG, exact: true }).first().click());
+      await t.navigate(sophie, () => sophie.getByRole('link', { name: 'Inscrire une personne', exact: true }).click());
+      const name = `Nadia ${stamp}`;
+      await sophie.getByLabel('Nom affiché', { exact: true }).fill(name);
+      await t.navigate(sophie, () => sophie.getByRole('button', { name: 'Inscrire', exact: true }).click(), { what: 'registration' });
+      const [login, pin] = (await sophie.locator('.handout dd.secret').allInnerTexts()).map((s) => s.trim());
+      await t.navigate(sophie, () => sophie.getByRole('link', { name: `Ajouter des papiers au coffre-fort de ${name}`, exact: true }).click());
+      await t.navigate(sophie, () => sophie.locator('main').getByRole('link', { name: 'Téléphone et messagerie', exact: true }).click());
+      await expectHeading(sophie, `Téléphone de ${name}`);
+      await t.navigate(sophie, () => sophie.getByRole('button', { name: 'Ouvrir la messagerie', exact: true }).click(),
+        { what: 'open a voicemail' });
+      const opened = await sophie.locator('main [role="status"]').innerText();
+      assert.match(opened, /Messagerie ouverte\. .* : \d{4}$/, opened);
+
+      const person = await t.newPage();
+      await t.goto(person, '/login/pin');
+      await person.getByLabel('Identifiant', { exact: true }).fill(login);
+      await person.getByLabel('Code PIN', { exact: true }).fill(pin);
+      await t.navigate(person, () => person.locator('main').getByRole('button', { name: 'Se connecter', exact: true }).click(),
+        { what: 'PIN sign-in' });
+      await t.navigate(person, () => person.locator('header').getByRole('link', { name: 'Mon coffre-fort', exact: true }).click());
+      await t.navigate(person, () => person.locator('main').getByRole('link', { name: 'Ma messagerie vocale', exact: true }).click());
+      const text = await mainText(person);
+      assert.ok(text.includes(`Votre numéro personnel : ${number}`), text);
+      assert.match(text, /appelez le 01 84 60 00 00/);
+      assert.match(text, /Aucun message pour l'instant\./);
+      await person.getByLabel('Nouveau code secret (4 à 8 chiffres)', { exact: true }).fill('12');
+      await t.navigate(person, () => person.getByRole('button', { name: 'Changer le code', exact: true }).click(),
+        { status: 422, what: 'a short PIN' });
+      await person.getByLabel('Nouveau code secret (4 à 8 chiffres)', { exact: true }).fill('2468');
+      await t.navigate(person, () => person.getByRole('button', { name: 'Changer le code', exact: true }).click(), { what: 'PIN' });
+      await expectNotice(person, 'Votre code secret a été changé.');
+    },
+  },
 ];

@@ -37,6 +37,9 @@ pub enum Invalid {
     Unchecked,
     #[error("not a valid phone number")]
     Phone,
+    /// A voicemail PIN: four to eight digits.
+    #[error("not a valid voicemail PIN")]
+    VoicePin,
 }
 
 impl Invalid {
@@ -59,6 +62,7 @@ impl Invalid {
             Self::Future => "future",
             Self::Unchecked => "unchecked",
             Self::Phone => "phone",
+            Self::VoicePin => "voice-pin",
         }
     }
 }

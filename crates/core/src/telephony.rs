@@ -45,7 +45,7 @@ impl VoicePin {
         if (4..=8).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(value.to_owned()))
         } else {
-            Err(ParseError::new("pin", Invalid::Pin))
+            Err(ParseError::new("pin", Invalid::VoicePin))
         }
     }
     /// A fresh random four-digit PIN, easy to keep in mind.
@@ -162,7 +162,7 @@ mod tests {
         assert!(BoxNumber::parse("12a4").is_err());
         assert!(VoicePin::parse(" 0042 ").is_ok());
         assert_eq!(VoicePin::parse("").unwrap_err().reason, Invalid::Required);
-        assert_eq!(VoicePin::parse("12").unwrap_err().reason, Invalid::Pin);
+        assert_eq!(VoicePin::parse("12").unwrap_err().reason, Invalid::VoicePin);
         assert_eq!(VoicePin::generate().as_str().len(), 4);
     }
 

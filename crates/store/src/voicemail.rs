@@ -125,7 +125,7 @@ impl Db {
     }
 
     pub async fn mark_voice_heard(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE voice_messages SET heard_at = COALESCE(heard_at, $1) WHERE id = $2")
+        sqlx::query("UPDATE voice_messages SET heard_at = $1 WHERE id = $2 AND heard_at IS NULL")
             .bind(now())
             .bind(id)
             .execute(&self.pool)
@@ -165,8 +165,8 @@ impl Db {
         .await?)
     }
 
-    /// The call `call_sid`, made on its first webhook.
-    pub async fn phone_call(&self, call_sid: &str, org: i64) -> Result<Call, StoreError> {
+    /// Starts following the call `call_sid` (once the caller names a box).
+    pub async fn start_phone_call(&self, call_sid: &str, org: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO phone_calls (call_sid, org_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (call_sid) DO NOTHING",
@@ -176,6 +176,11 @@ impl Db {
         .bind(now())
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// The call `call_sid` of `org`; `NotFound` if it named no box yet.
+    pub async fn phone_call(&self, call_sid: &str, org: i64) -> Result<Call, StoreError> {
         sqlx::query_as(
             "SELECT call_sid, org_id, box_id, opened, wrong_pins FROM phone_calls \
              WHERE call_sid = $1 AND org_id = $2",

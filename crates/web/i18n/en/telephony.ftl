@@ -147,3 +147,5 @@ done-phone-closed = Voicemail closed.
 done-telephony-saved = Settings saved.
 done-telephony-numbers = Numbers added.
 done-telephony-removed = Number removed.
+
+invalid-voice-pin = the PIN has 4 to 8 digits

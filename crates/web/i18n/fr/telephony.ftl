@@ -147,3 +147,5 @@ done-phone-closed = Messagerie fermée.
 done-telephony-saved = Réglages enregistrés.
 done-telephony-numbers = Numéros ajoutés.
 done-telephony-removed = Numéro retiré.
+
+invalid-voice-pin = le code secret a de 4 à 8 chiffres

@@ -44,7 +44,7 @@ pub async fn named_box(
 ) -> Response {
     let result = async {
         let sid = call.param("CallSid");
-        state.db.phone_call(sid, call.org).await?;
+        state.db.start_phone_call(sid, call.org).await?;
         let digits = keypad_digits(call.param("Digits"));
         let found = match digits.as_str() {
             "" => None,
@@ -69,7 +69,11 @@ pub async fn pin(
 ) -> Response {
     let result = async {
         let sid = call.param("CallSid");
-        let current = state.db.phone_call(sid, call.org).await?;
+        let current = match state.db.phone_call(sid, call.org).await {
+            Ok(current) => current,
+            Err(entraide_store::StoreError::NotFound) => return Ok(goodbye()),
+            Err(other) => return Err(other.into()),
+        };
         let digits = keypad_digits(call.param("Digits"));
         let found = match current.box_id {
             Some(id) => Some(state.db.voice_box(id).await?),
@@ -138,7 +142,11 @@ pub struct At {
 
 /// The opened box of this call; `None` ends the call.
 async fn opened_box(state: &AppState, call: &Signed) -> Result<Option<VoiceBox>, AppError> {
-    let current = state.db.phone_call(call.param("CallSid"), call.org).await?;
+    let current = match state.db.phone_call(call.param("CallSid"), call.org).await {
+        Ok(current) => current,
+        Err(entraide_store::StoreError::NotFound) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
     match (current.opened, current.box_id) {
         (true, Some(id)) => Ok(Some(state.db.voice_box(id).await?)),
         _ => Ok(None),
@@ -166,7 +174,9 @@ pub async fn menu(
                 .say(voice(lang), lang.t("tel-say-no-more"))
                 .then(Verb::Hangup));
         };
-        state.db.mark_voice_heard(message.id).await?;
+        if message.heard_at.is_none() {
+            state.db.mark_voice_heard(message.id).await?;
+        }
         let from = match crate::services::voicemail::callable(caller) {
             Some(number) => spelled(&number),
             None => lang.t("tel-say-hidden-number"),

@@ -51,10 +51,13 @@ pub struct Call {
 }
 
 impl Db {
-    /// Records an announced message; `None` when this recording or call
-    /// was already recorded.
+    /// Records an announced message and, in the same transaction, queues
+    /// the fetch of its audio (job `voice-fetch`, payload `{"id": …}`), so
+    /// neither exists without the other. `None` when this recording or
+    /// call was already recorded.
     pub async fn add_voice_message(&self, new: &NewMessage<'_>) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO voice_messages (box_id, owner_id, call_sid, recording_sid, recording_url, \
              caller, seconds, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT DO NOTHING RETURNING id",
@@ -67,8 +70,15 @@ impl Db {
         .bind(new.caller)
         .bind(new.seconds)
         .bind(now())
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = id {
+            let job = crate::jobs::NewJob::now("voice-fetch", &serde_json::json!({ "id": id }))?
+                .key(format!("voice-fetch:{id}"));
+            crate::jobs::enqueue_in(&mut tx, &job).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn voice_message(&self, id: i64) -> Result<StoredMessage, StoreError> {
@@ -165,20 +175,6 @@ impl Db {
         .await?)
     }
 
-    /// Starts following the call `call_sid` (once the caller names a box).
-    pub async fn start_phone_call(&self, call_sid: &str, org: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO phone_calls (call_sid, org_id, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (call_sid) DO NOTHING",
-        )
-        .bind(call_sid)
-        .bind(org)
-        .bind(now())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// The call `call_sid` of `org`; `NotFound` if it named no box yet.
     pub async fn phone_call(&self, call_sid: &str, org: i64) -> Result<Call, StoreError> {
         sqlx::query_as(
@@ -192,17 +188,25 @@ impl Db {
         .ok_or(StoreError::NotFound)
     }
 
-    /// The box the caller named (none when it does not exist).
+    /// Starts following the call once the caller names a box (none when
+    /// it does not exist); naming another box starts again.
     pub async fn name_call_box(
         &self,
         call_sid: &str,
+        org: i64,
         box_id: Option<i64>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE phone_calls SET box_id = $1, opened = 0 WHERE call_sid = $2")
-            .bind(box_id)
-            .bind(call_sid)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO phone_calls (call_sid, org_id, box_id, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (call_sid) DO UPDATE SET box_id = excluded.box_id, opened = 0 \
+             WHERE phone_calls.org_id = excluded.org_id",
+        )
+        .bind(call_sid)
+        .bind(org)
+        .bind(box_id)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

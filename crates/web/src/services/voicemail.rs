@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use entraide_core::notify::{Kind, phone_as_written};
-use entraide_store::jobs::{Job, NewJob};
+use entraide_store::jobs::Job;
 use entraide_store::telephony::VoiceBox;
 use entraide_store::users::User;
 use entraide_store::voicemail::{NewMessage, StoredMessage};
@@ -156,7 +156,9 @@ pub struct Announced<'a> {
     pub seconds: i64,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The payload of a `voice-fetch` job (queued by the store with the
+/// message).
+#[derive(Deserialize)]
 struct Fetch {
     id: i64,
 }
@@ -186,9 +188,7 @@ pub async fn announce(
             seconds: new.seconds,
         })
         .await?;
-    if let Some(id) = added {
-        let job = NewJob::now("voice-fetch", &Fetch { id })?.key(format!("voice-fetch:{id}"));
-        state.db.enqueue(&job).await?;
+    if added.is_some() {
         state.wake_jobs.notify_one();
     }
     Ok(())

@@ -44,7 +44,6 @@ pub async fn named_box(
 ) -> Response {
     let result = async {
         let sid = call.param("CallSid");
-        state.db.start_phone_call(sid, call.org).await?;
         let digits = keypad_digits(call.param("Digits"));
         let found = match digits.as_str() {
             "" => None,
@@ -55,7 +54,10 @@ pub async fn named_box(
                     .await?
             }
         };
-        state.db.name_call_box(sid, found.map(|b| b.id)).await?;
+        state
+            .db
+            .name_call_box(sid, call.org, found.map(|b| b.id))
+            .await?;
         Ok(ask_pin(&state, &call, Twiml::new()))
     }
     .await;

@@ -152,7 +152,11 @@ pub fn file_response(document: &DocumentView, bytes: Vec<u8>) -> Response {
             ),
         ),
         (header::CACHE_CONTROL, "no-store".to_owned()),
-        (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+        // Sandboxed, and never framed by another site either.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'; frame-ancestors 'none'".to_owned(),
+        ),
     ];
     (headers, bytes).into_response()
 }

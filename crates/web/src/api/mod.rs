@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod claims;
 pub mod conversations;
+mod errors_doc;
 pub mod exchanges;
 pub mod me;
 pub mod moderation;
@@ -29,6 +30,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use crate::auth::Ctx;
 use crate::pages::layout::Base;
 use crate::state::AppState;
+use errors_doc::CommonErrors;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -67,7 +69,7 @@ use crate::state::AppState;
         neighbourhood::show, neighbourhood::delete, neighbourhood::comment, neighbourhood::thank,
         neighbourhood::report, neighbourhood::moderate, neighbourhood::reports,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
 )]
 pub struct ApiDoc;

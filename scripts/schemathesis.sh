@@ -6,6 +6,7 @@
 # check every answer. The server stops when the script ends, whatever happens.
 #
 # Usage: scripts/schemathesis.sh [max examples per operation] [max seconds]
+#   [more schemathesis options...]
 #   (defaults: 20 examples, 600 s). SCHEMATHESIS may name the executable
 #   (default: schemathesis on the PATH; `pip install schemathesis`, v4).
 #   SCHEMATHESIS_REPORT=dir keeps the JUnit and NDJSON reports there.
@@ -25,6 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES="${1:-20}"
 SECONDS_MAX="${2:-600}"
+shift 2 2>/dev/null || shift $#
 ST="${SCHEMATHESIS:-schemathesis}"
 command -v "$ST" >/dev/null || { echo "schemathesis not found: pip install schemathesis" >&2; exit 2; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/entraide-target}"
@@ -77,7 +79,7 @@ cd "$WORK"
   --exclude-name 'DELETE /api/v1/me' \
   --exclude-name 'DELETE /api/v1/me/tokens/{id}' \
   --no-color \
-  "${report[@]}" || status=$?
+  "${report[@]}" "$@" || status=$?
 if grep -q "panicked" "$WORK/server.log"; then
   echo "the server panicked:" >&2
   grep -A5 "panicked" "$WORK/server.log" >&2

@@ -112,10 +112,23 @@ impl Schedule {
     }
 }
 
-/// Parses `YYYY-MM-DD`.
+/// Parses `YYYY-MM-DD`: four digits of year, no sign (the parser alone
+/// would take `-0522-05-05`, a date no form means and none could store).
 pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, ParseError> {
+    let raw = raw.trim();
+    let shape = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw.trim(), format).map_err(|_| ParseError::new(field, Invalid::Date))
+    shape
+        .then(|| Date::parse(raw, format).ok())
+        .flatten()
+        .ok_or(ParseError::new(field, Invalid::Date))
 }
 
 /// Formats as `YYYY-MM-DD`, the stored form (it sorts like the dates).

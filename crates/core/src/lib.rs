@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod map;
 pub mod matching;
+pub mod members;
 pub mod names;
 pub mod notify;
 pub mod preferences;

@@ -168,6 +168,13 @@ impl Phone {
         } else {
             return Err(Invalid::Phone);
         };
+        // «+33 (0)6 12 34 56 78»: the national trunk 0 is never dialled
+        // after the country code, so it is dropped rather than stored (all
+        // of them, so that the stored number parses again to itself).
+        let international = match international.strip_prefix("330") {
+            Some(national) => format!("33{}", national.trim_start_matches('0')),
+            None => international,
+        };
         let digits_only = international.chars().all(|c| c.is_ascii_digit());
         if !digits_only
             || !(8..=15).contains(&international.len())
@@ -316,6 +323,8 @@ mod tests {
             "06.12.34.56.78",
             "+33 6 12 34 56 78",
             "0033612345678",
+            "+33 (0)6 12 34 56 78",
+            "0033 06 12 34 56 78",
         ] {
             assert_eq!(
                 Phone::parse(written).map(|p| p.0),
@@ -328,6 +337,16 @@ mod tests {
             Ok("+447700900123".into())
         );
         assert_eq!(Phone::parse(""), Err(Invalid::Required));
+        // Found by fuzzing: a trunk 0 after +33 was kept, and the number
+        // then read back, as written for people, as another number.
+        let odd = Phone::parse("0033033333336").map(|p| p.0);
+        assert_eq!(odd, Ok("+3333333336".into()));
+        let written = phone_as_written("+3333333336");
+        assert_eq!(Phone::parse(&written).map(|p| p.0), odd);
+        // Nor does the stored number lose another zero when read again.
+        let zeros = Phone::parse("003300337733333336").map(|p| p.0);
+        assert_eq!(zeros, Ok("+33337733333336".into()));
+        assert_eq!(Phone::parse("+33337733333336").map(|p| p.0), zeros);
         assert_eq!(phone_as_written("+33612345678"), "06 12 34 56 78");
         assert_eq!(phone_as_written("+447700900123"), "+447700900123");
         assert_eq!(

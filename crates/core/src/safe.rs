@@ -86,7 +86,10 @@ pub fn file_name(sent: &str, kind: FileKind) -> String {
         .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '(' | ')' | '.'))
         .take(80)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.');
+    // No hidden file, nor a name of dots and spaces only.
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     let stem = if cleaned.is_empty() {
         "document"
     } else {
@@ -101,10 +104,7 @@ pub fn expiry(raw: &str) -> Result<Option<Date>, ParseError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw, format)
-        .map(Some)
-        .map_err(|_| ParseError::new("expires_on", Invalid::Date))
+    crate::exchange::parse_date("expires_on", raw).map(Some)
 }
 
 #[cfg(test)]
@@ -157,6 +157,18 @@ mod tests {
     }
 
     #[test]
+    fn names_of_dots_and_spaces_become_document() {
+        // Found by fuzzing: « ...» gave the name « ...pdf».
+        for sent in [" ....pdf", ". . .pdf", "  .. x.pdf"] {
+            let name = file_name(sent, FileKind::Pdf);
+            assert!(!name.starts_with([' ', '.']), "{sent:?} gave {name:?}");
+            assert_eq!(file_name(&name, FileKind::Pdf), name);
+        }
+        assert_eq!(file_name(" ....pdf", FileKind::Pdf), "document.pdf");
+        assert_eq!(file_name("  .. x.pdf", FileKind::Pdf), "x.pdf");
+    }
+
+    #[test]
     fn expiry_dates_are_optional_and_real() {
         assert_eq!(expiry(""), Ok(None));
         assert!(expiry("2031-02-28").is_ok_and(|d| d.is_some()));
@@ -168,5 +180,14 @@ mod tests {
             expiry("demain"),
             Err(ParseError::new("expires_on", Invalid::Date))
         );
+        // Found by fuzzing: a signed or five-digit year parsed, then could
+        // not be written back as a date of the form.
+        for odd in ["-0522-05-05", "+2031-02-28", "12031-02-28", "2031-2-28"] {
+            assert_eq!(
+                expiry(odd),
+                Err(ParseError::new("expires_on", Invalid::Date)),
+                "{odd}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod claims;
 pub mod conversations;
+mod errors_doc;
 pub mod exchanges;
 pub mod me;
 pub mod moderation;
@@ -30,6 +31,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use crate::auth::Ctx;
 use crate::pages::layout::Base;
 use crate::state::AppState;
+use errors_doc::CommonErrors;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,7 +74,7 @@ use crate::state::AppState;
         telephony::unlock, telephony::new_pin, telephony::mine, telephony::choose_pin,
         telephony::notify_worker, telephony::delete_message, telephony::act, telephony::audio,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
 )]
 pub struct ApiDoc;

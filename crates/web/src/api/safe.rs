@@ -65,23 +65,19 @@ pub async fn list(
 /// Reads the multipart fields of an upload: `file`, `title`, `doc_type`,
 /// `folder`, `expires_on`.
 pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+    // The body limit may stop any field, not only the file: the reader
+    // says which refusal it is (too large, or unreadable).
+    let refused =
+        |e: axum::extract::multipart::MultipartError| AppError::from_rejection(e.status());
     let mut upload = Upload::default();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::Malformed)?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             upload.sent_name = field.file_name().unwrap_or_default().to_owned();
-            upload.bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::TooLarge)?
-                .to_vec();
+            upload.bytes = field.bytes().await.map_err(refused)?.to_vec();
             continue;
         }
-        let text = field.text().await.map_err(|_| AppError::Malformed)?;
+        let text = field.text().await.map_err(refused)?;
         match name.as_str() {
             "title" => upload.title = text,
             "doc_type" => upload.doc_type = text,
@@ -152,7 +148,11 @@ pub fn file_response(document: &DocumentView, bytes: Vec<u8>) -> Response {
             ),
         ),
         (header::CACHE_CONTROL, "no-store".to_owned()),
-        (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+        // Sandboxed, and never framed by another site either.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'; frame-ancestors 'none'".to_owned(),
+        ),
     ];
     (headers, bytes).into_response()
 }

@@ -36,11 +36,12 @@ pub async fn signup(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     form: FormData,
 ) -> Response {
     match accounts::sign_up(&state, ctx.lang, ip, &SignUpInput::from_form(&form)).await {
         Ok(user) => match accounts::start_session(&state, &user, "password").await {
-            Ok(token) => signed_in(&state, &token, "/me/edit?done=welcome"),
+            Ok(token) => signed_in(&state, &headers, &token, "/me/edit?done=welcome").await,
             Err(error) => error.into_response(),
         },
         Err(error) => refuse(error, &form, ctx.lang, |form| SignUpPage {
@@ -50,7 +51,15 @@ pub async fn signup(
     }
 }
 
-fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
+/// Sets the new session's cookie. A session the browser held before is
+/// ended on the server: a sign-in never keeps a session from before it
+/// alive (someone else's on a shared computer, or one planted earlier).
+async fn signed_in(state: &AppState, before: &HeaderMap, token: &str, to: &str) -> Response {
+    if let Some(old) = cookie(before, SESSION_COOKIE)
+        && let Err(error) = accounts::end_session(state, old).await
+    {
+        return error.into_response();
+    }
     see_other_with_cookie(
         to,
         set_cookie(
@@ -87,6 +96,7 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     form: FormData,
 ) -> Response {
     let input = LoginInput {
@@ -98,7 +108,7 @@ pub async fn login(
         Err(error) => Err(error),
     };
     match result {
-        Ok(token) => signed_in(&state, &token, safe_next(form.get("next"))),
+        Ok(token) => signed_in(&state, &headers, &token, safe_next(form.get("next"))).await,
         Err(error) => refuse(error, &form, ctx.lang, |form| LoginPage {
             base: Base::new(&ctx, "login-title"),
             form,
@@ -124,6 +134,7 @@ pub async fn pin_login(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     form: FormData,
 ) -> Response {
     let input = PinLoginInput {
@@ -135,7 +146,7 @@ pub async fn pin_login(
         Err(error) => Err(error),
     };
     match result {
-        Ok(token) => signed_in(&state, &token, "/"),
+        Ok(token) => signed_in(&state, &headers, &token, "/").await,
         Err(error) => refuse(error, &form, ctx.lang, |form| PinPage {
             base: Base::new(&ctx, "pin-title"),
             form,

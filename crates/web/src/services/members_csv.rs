@@ -2,8 +2,7 @@
 //! refused row and why before anything changes.
 
 use entraide_core::authz::Action;
-use entraide_core::credentials::Email;
-use entraide_core::names::DisplayName;
+use entraide_core::members::{self, MemberRow, RowProblem, SheetProblem};
 use entraide_core::role::OrgRole;
 use entraide_store::audit::NewAudit;
 use entraide_store::import::ImportRow;
@@ -19,7 +18,7 @@ use crate::state::AppState;
 
 pub const HEADER: [&str; 4] = ["email", "login", "display_name", "role"];
 /// Largest import accepted at once.
-pub const MAX_ROWS: usize = 5_000;
+pub const MAX_ROWS: usize = members::MAX_ROWS;
 
 pub async fn export(state: &AppState, user: &User, org_id: i64) -> Result<String, AppError> {
     require(state, user, org_id, Action::ExportImportMembers).await?;
@@ -80,12 +79,6 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
 }
 
-struct Row {
-    email: Email,
-    name: DisplayName,
-    role: OrgRole,
-}
-
 /// Imports `email,display_name,role` rows (header required; `login` column
 /// ignored). People without an account get one without password: they set
 /// it with "forgot password". Nothing is written on a dry run, nor when any
@@ -103,69 +96,28 @@ pub async fn import(
         dry_run,
         ..ImportReport::default()
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| AppError::Malformed)?.clone();
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(email_col), Some(name_col)) = (column("email"), column("display_name")) else {
-        return Err(AppError::Conflict("csv-header"));
-    };
-    let role_col = column("role");
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index as u64 + 2;
-        if index >= MAX_ROWS {
-            report.rejected.push(RejectedRow {
-                line,
-                reason: lang.t("import-too-many"),
-            });
-            break;
-        }
-        let Ok(record) = record else {
-            report.rejected.push(RejectedRow {
-                line,
-                reason: lang.t("import-unreadable"),
-            });
-            continue;
-        };
-        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
-        let parsed = Email::parse(cell(Some(email_col))).and_then(|email| {
-            let name = DisplayName::parse(cell(Some(name_col)))?;
-            let role = match cell(role_col) {
-                "" => OrgRole::Member,
-                raw => OrgRole::parse(raw)?,
-            };
-            Ok(Row { email, name, role })
-        });
-        match parsed {
-            Ok(row) if !seen.insert(row.email.as_str().to_owned()) => {
-                report.rejected.push(RejectedRow {
-                    line,
-                    reason: lang.t("import-duplicate"),
-                });
-            }
-            Ok(row) => {
-                rows.push(row);
-                lines.push(line);
-            }
-            Err(error) => {
+    let sheet = members::read(text).map_err(|problem| match problem {
+        SheetProblem::Unreadable => AppError::Malformed,
+        SheetProblem::MissingColumns => AppError::Conflict("csv-header"),
+    })?;
+    for (line, problem) in sheet.refused {
+        let reason = match problem {
+            RowProblem::TooMany => lang.t("import-too-many"),
+            RowProblem::Unreadable => lang.t("import-unreadable"),
+            RowProblem::Duplicate => lang.t("import-duplicate"),
+            RowProblem::Field(error) => {
                 let label = lang.t(&format!("field-{}", error.field.replace('_', "-")));
                 let message = crate::error::field_message(lang, &error);
-                report.rejected.push(RejectedRow {
-                    line,
-                    reason: lang.t_with("field-error", &[("label", label), ("message", message)]),
-                });
+                lang.t_with("field-error", &[("label", label), ("message", message)])
             }
-        }
+        };
+        report.rejected.push(RejectedRow { line, reason });
     }
+    let (lines, rows): (Vec<u64>, Vec<MemberRow>) = sheet.rows.into_iter().unzip();
     // Existing accounts are never pulled into an organisation by someone
     // else's spreadsheet: they join through an invitation link. Admin roles
     // change only on the members page, where the last-admin rule applies.
-    let mut plan: Vec<(&Row, Option<i64>)> = Vec::new();
+    let mut plan: Vec<(&MemberRow, Option<i64>)> = Vec::new();
     for (row, line) in rows.iter().zip(&lines) {
         let refuse = |key: &str| RejectedRow {
             line: *line,

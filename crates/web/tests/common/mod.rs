@@ -4,6 +4,7 @@
 
 pub mod desk;
 pub mod exchanges;
+pub mod headers;
 pub mod privacy;
 pub mod sms;
 pub mod smtp;
@@ -106,7 +107,9 @@ impl TestApp {
 
     /// Sends a request in process. Every body that comes back goes
     /// through the privacy walk ([`privacy::check`]): no test passes if a
-    /// response shows someone's exact place to anybody else.
+    /// response shows someone's exact place to anybody else. Every
+    /// response's headers go through the headers walk ([`headers::check`]):
+    /// none passes without the security headers.
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let viewer = privacy::viewer(&self.db, request.headers()).await;
         let what = format!("{} {}", request.method(), request.uri());
@@ -124,6 +127,7 @@ impl TestApp {
             None => privacy::signed_in_by(&self.db, &reply.headers, &reply.body).await,
         };
         privacy::check(&self.db, viewer, &what, &reply.body).await;
+        headers::check(&what, &reply.headers);
         reply
     }
 

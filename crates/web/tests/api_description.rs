@@ -82,3 +82,53 @@ async fn the_documented_refusals_are_the_ones_given() {
         }
     }
 }
+
+/// Two types of the same name would share one schema in the description
+/// (the last one registered wins), and answers of the other would break
+/// it: every type the description draws from has its own name.
+#[test]
+fn schema_names_are_unique() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if !path.ends_with("tests") && !path.ends_with("target") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut derives_schema = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    derives_schema = true;
+                } else if derives_schema && !line.starts_with("#[") && !line.starts_with("///") {
+                    let name = line
+                        .split_whitespace()
+                        .skip_while(|w| !matches!(*w, "struct" | "enum"))
+                        .nth(1)
+                        .map(|n| {
+                            n.trim_end_matches(['{', '(', ';'])
+                                .split('<')
+                                .next()
+                                .unwrap_or("")
+                        });
+                    if let Some(name) = name.filter(|n| !n.is_empty()) {
+                        names.push((name.to_owned(), path.display().to_string()));
+                    }
+                    derives_schema = false;
+                }
+            }
+        }
+    }
+    assert!(names.len() > 50, "{} schema types found", names.len());
+    names.sort();
+    let twice: Vec<_> = names.windows(2).filter(|w| w[0].0 == w[1].0).collect();
+    assert!(twice.is_empty(), "schema names used twice: {twice:?}");
+}

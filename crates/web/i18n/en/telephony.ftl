@@ -149,3 +149,12 @@ done-telephony-numbers = Numbers added.
 done-telephony-removed = Number removed.
 
 invalid-voice-pin = the PIN has 4 to 8 digits
+
+# Log
+event-telephony-configured = Telephony set up
+event-voice-box-opened = Voicemail opened for you
+event-voice-box-unlocked = Voicemail unlocked
+event-voice-pin-changed = New voicemail PIN
+event-voice-box-closed = Voicemail closed
+event-voice-box-locked = Voicemail locked (wrong PINs)
+event-voice-call-back = A caller called back from the voicemail

@@ -149,3 +149,12 @@ done-telephony-numbers = Numéros ajoutés.
 done-telephony-removed = Numéro retiré.
 
 invalid-voice-pin = le code secret a de 4 à 8 chiffres
+
+# Journal
+event-telephony-configured = Téléphonie réglée
+event-voice-box-opened = Messagerie vocale ouverte pour vous
+event-voice-box-unlocked = Messagerie vocale débloquée
+event-voice-pin-changed = Nouveau code secret de messagerie
+event-voice-box-closed = Messagerie vocale fermée
+event-voice-box-locked = Messagerie vocale bloquée (codes erronés)
+event-voice-call-back = Rappel d'un correspondant depuis la messagerie

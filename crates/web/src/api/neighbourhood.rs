@@ -147,10 +147,7 @@ pub struct CommentBody {
     pub body: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
+pub use super::visits::Created;
 
 /// Comment on a post.
 #[utoipa::path(post, path = "/api/v1/neighbourhood/posts/{id}/comments", tag = "neighbourhood",
@@ -186,7 +183,7 @@ pub async fn thank(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
-pub struct ReportBody {
+pub struct PostReportBody {
     pub reason: String,
     /// A comment of the post; absent or 0 reports the post itself.
     pub comment_id: Option<i64>,
@@ -194,12 +191,12 @@ pub struct ReportBody {
 
 /// Report a post or one of its comments to its moderators.
 #[utoipa::path(post, path = "/api/v1/neighbourhood/posts/{id}/report", tag = "neighbourhood",
-    request_body = ReportBody, responses((status = 201, body = Created), (status = 404), (status = 409), (status = 422)))]
+    request_body = PostReportBody, responses((status = 201, body = Created), (status = 404), (status = 409), (status = 422)))]
 pub async fn report(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ReportBody>,
+    ApiJson(body): ApiJson<PostReportBody>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let comment = body.comment_id.unwrap_or(0);
     let id = board_moderation::report(&state, &me.user, id, comment, &body.reason).await?;

@@ -89,10 +89,7 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     Ok(upload)
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
+pub use super::visits::Created;
 
 /// Adds a document (multipart: `file`, `title`, `doc_type`, optional
 /// `folder` and `expires_on`). The owner, or a worker acting for them

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::forms::ApiJson;
 use crate::services::telephony::{self as tel, ProviderInput, ProviderView};
 use crate::services::voice_boxes::{self as boxes, BoxAct, BoxView, Opened};
-use crate::services::voicemail::{self, MessageView};
+use crate::services::voicemail::{self, VoiceMessage};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -179,13 +179,13 @@ pub async fn unlock(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NewPin {
+pub struct NewVoicePin {
     pub pin: String,
 }
 
 /// A new random PIN, in this answer only; it also unlocks the box.
 #[utoipa::path(post, path = "/api/v1/people/{id}/voicebox/pin", tag = "telephony",
-    responses((status = 200, body = NewPin), (status = 404)))]
+    responses((status = 200, body = NewVoicePin), (status = 404)))]
 pub async fn new_pin(
     State(state): State<AppState>,
     me: SignedIn,
@@ -194,13 +194,17 @@ pub async fn new_pin(
     let pin = boxes::act_on_box(&state, &me.user, id, BoxAct::NewPin)
         .await?
         .unwrap_or_default();
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(NewPin { pin })).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(NewVoicePin { pin }),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Voicemail {
     pub voice_box: Option<BoxView>,
-    pub messages: Vec<MessageView>,
+    pub messages: Vec<VoiceMessage>,
 }
 
 /// The caller's box and messages, oldest first.

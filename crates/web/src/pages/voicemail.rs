@@ -15,7 +15,7 @@ use crate::auth::SignedIn;
 use crate::error::AppError;
 use crate::forms::{FormData, FormView};
 use crate::services::voice_boxes::{self as boxes, BoxView};
-use crate::services::voicemail::{self, MessageView};
+use crate::services::voicemail::{self, VoiceMessage};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -23,7 +23,7 @@ use crate::state::AppState;
 pub struct VoicemailPage {
     base: Base,
     voice_box: Option<BoxView>,
-    messages: Vec<MessageView>,
+    messages: Vec<VoiceMessage>,
     pin_form: FormView,
 }
 
@@ -94,7 +94,7 @@ pub async fn act(
 #[template(path = "voicemail/delete.html")]
 pub struct DeletePage {
     base: Base,
-    message: MessageView,
+    message: VoiceMessage,
 }
 
 impl DeletePage {

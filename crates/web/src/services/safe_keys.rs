@@ -130,26 +130,13 @@ pub async fn rewrap_all(db: &entraide_store::Db, ring: &KeyRing) -> Result<Rotat
         };
         after = last.0;
         for (owner, key_id, wrapped) in batch {
-            if key_id == ring.current().id() {
+            let Some((new_id, encoded)) =
+                rewrapped_key(ring, &key_id, &wrapped, &owner.to_string())?
+            else {
                 continue;
-            }
-            let bytes = STANDARD
-                .decode(&wrapped)
-                .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
-            let fresh = ring.rewrap(
-                &WrappedKey {
-                    key_id: key_id.clone(),
-                    bytes,
-                },
-                &owner.to_string(),
-            )?;
+            };
             if db
-                .rewrap_vault_key(
-                    owner,
-                    &key_id,
-                    &fresh.key_id,
-                    &STANDARD.encode(&fresh.bytes),
-                )
+                .rewrap_vault_key(owner, &key_id, &new_id, &encoded)
                 .await?
             {
                 rewrapped += 1;
@@ -158,27 +145,41 @@ pub async fn rewrap_all(db: &entraide_store::Db, ring: &KeyRing) -> Result<Rotat
     }
 }
 
+/// A wrapped key (base64) wrapped again with the ring's current key:
+/// (its key id, base64); `None` when it already is.
+fn rewrapped_key(
+    ring: &KeyRing,
+    key_id: &str,
+    wrapped: &str,
+    bound: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    if key_id == ring.current().id() {
+        return Ok(None);
+    }
+    let bytes = STANDARD
+        .decode(wrapped)
+        .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
+    let fresh = ring.rewrap(
+        &WrappedKey {
+            key_id: key_id.to_owned(),
+            bytes,
+        },
+        bound,
+    )?;
+    Ok(Some((fresh.key_id, STANDARD.encode(&fresh.bytes))))
+}
+
 /// Rewraps the organisations' telephony keys (they seal the provider's
 /// token and key the voicemail PINs), like the owners' data keys.
 async fn rewrap_telephony(db: &entraide_store::Db, ring: &KeyRing) -> Result<u64, AppError> {
     let mut rewrapped = 0;
     for (org, key_id, wrapped) in db.phone_provider_keys().await? {
-        if key_id == ring.current().id() {
+        let bound = format!("telephony:{org}");
+        let Some((new_id, encoded)) = rewrapped_key(ring, &key_id, &wrapped, &bound)? else {
             continue;
-        }
-        let bytes = STANDARD
-            .decode(&wrapped)
-            .map_err(|_| AppError::Internal("a wrapped key is not base64".into()))?;
-        let fresh = ring.rewrap(
-            &WrappedKey {
-                key_id: key_id.clone(),
-                bytes,
-            },
-            &format!("telephony:{org}"),
-        )?;
-        let encoded = STANDARD.encode(&fresh.bytes);
+        };
         if db
-            .rewrap_phone_provider_key(org, &key_id, &fresh.key_id, &encoded)
+            .rewrap_phone_provider_key(org, &key_id, &new_id, &encoded)
             .await?
         {
             rewrapped += 1;

@@ -27,7 +27,7 @@ const AUDIO_LIMIT: usize = 10 * 1024 * 1024;
 
 /// A message as its owner sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MessageView {
+pub struct VoiceMessage {
     pub id: i64,
     /// The caller's number as written, or empty when it was hidden.
     pub caller: String,
@@ -42,13 +42,13 @@ fn caller_aad(owner: i64, recording_sid: &str) -> String {
     format!("voice-caller:{owner}:{recording_sid}")
 }
 
-fn view(key: &DataKey, stored: &StoredMessage) -> Result<MessageView, AppError> {
+fn view(key: &DataKey, stored: &StoredMessage) -> Result<VoiceMessage, AppError> {
     let caller = open_text(
         key,
         &caller_aad(stored.owner_id, &stored.recording_sid),
         &stored.caller,
     )?;
-    Ok(MessageView {
+    Ok(VoiceMessage {
         id: stored.id,
         caller: hidden_or_written(&caller),
         seconds: stored.seconds,
@@ -78,7 +78,7 @@ pub fn callable(caller: &str) -> Option<String> {
 }
 
 /// The messages of a box, oldest first, with the caller opened.
-pub async fn messages(state: &AppState, found: &VoiceBox) -> Result<Vec<MessageView>, AppError> {
+pub async fn messages(state: &AppState, found: &VoiceBox) -> Result<Vec<VoiceMessage>, AppError> {
     let key = data_key(state, found.user_id).await?;
     let stored = state.db.voice_messages_of(found.id).await?;
     stored.iter().map(|m| view(&key, m)).collect()
@@ -259,7 +259,9 @@ pub async fn fetch(worker: &Worker, job: &Job) -> Result<Outcome, Failure> {
         return Ok(Outcome::Done);
     }
     metrics::counter!("entraide_voicemails_total").increment(1);
-    tell(state, &found, id).await.map_err(Failure::retry)?;
+    tell(state, &found, id, stored.seconds)
+        .await
+        .map_err(Failure::retry)?;
     Ok(Outcome::Done)
 }
 
@@ -281,11 +283,14 @@ fn recording_address(api_url: &str, recording_url: &str) -> Option<url::Url> {
     Some(out)
 }
 
-async fn tell(state: &AppState, found: &VoiceBox, id: i64) -> Result<(), AppError> {
+/// Tells the owner (and their worker, if they chose so) that a message
+/// came; the notice gives its length, never who called or what was said.
+async fn tell(state: &AppState, found: &VoiceBox, id: i64, seconds: i64) -> Result<(), AppError> {
+    let length = format!("{seconds} s");
     let event = |link: String| Event {
         kind: Kind::Voicemail,
         actor_id: None,
-        subject: "",
+        subject: &length,
         link,
         dedup: Some(format!("voicemail:{id}")),
         collapse: true,

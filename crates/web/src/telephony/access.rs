@@ -13,6 +13,7 @@ use axum::response::Response;
 use entraide_core::telephony::{MenuKey, keypad_digits, typed_number};
 use entraide_core::twiml::{Twiml, Verb};
 use entraide_store::telephony::VoiceBox;
+use entraide_store::voicemail::StoredMessage;
 use serde::Deserialize;
 
 use super::{Signed, answer, say_both, voice};
@@ -155,6 +156,20 @@ async fn opened_box(state: &AppState, call: &Signed) -> Result<Option<VoiceBox>,
     }
 }
 
+/// What a call with an opened box listens to: the box, its holder's
+/// language and the messages with their callers. `None` ends the call.
+async fn listening(
+    state: &AppState,
+    call: &Signed,
+) -> Result<Option<(VoiceBox, Lang, Vec<(StoredMessage, String)>)>, AppError> {
+    let Some(found) = opened_box(state, call).await? else {
+        return Ok(None);
+    };
+    let lang = Lang::from_code(&found.locale).unwrap_or_default();
+    let messages = for_phone(state, &found).await?;
+    Ok(Some((found, lang, messages)))
+}
+
 fn goodbye() -> Twiml {
     say_both(Twiml::new(), "tel-say-goodbye").then(Verb::Hangup)
 }
@@ -166,11 +181,9 @@ pub async fn menu(
     Extension(call): Extension<Arc<Signed>>,
 ) -> Response {
     let result = async {
-        let Some(found) = opened_box(&state, &call).await? else {
+        let Some((_, lang, messages)) = listening(&state, &call).await? else {
             return Ok(goodbye());
         };
-        let lang = Lang::from_code(&found.locale).unwrap_or_default();
-        let messages = for_phone(&state, &found).await?;
         let Some((message, caller)) = messages.get(at) else {
             return Ok(Twiml::new()
                 .say(voice(lang), lang.t("tel-say-no-more"))
@@ -220,11 +233,9 @@ pub async fn key(
     Extension(call): Extension<Arc<Signed>>,
 ) -> Response {
     let result = async {
-        let Some(found) = opened_box(&state, &call).await? else {
+        let Some((found, lang, messages)) = listening(&state, &call).await? else {
             return Ok(goodbye());
         };
-        let lang = Lang::from_code(&found.locale).unwrap_or_default();
-        let messages = for_phone(&state, &found).await?;
         let Some((message, caller)) = messages.get(at) else {
             return Ok(goodbye());
         };

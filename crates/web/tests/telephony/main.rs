@@ -14,7 +14,7 @@ mod pages;
 use axum::http::StatusCode;
 use common::TestApp;
 use common::desk::desk;
-use common::voice::{self, AUDIO, SID, TOKEN, attribute, texts, webhook};
+use common::voice::{self, SID, TOKEN, attribute, texts, webhook};
 use entraide_web::jobs::Worker;
 use serde_json::json;
 

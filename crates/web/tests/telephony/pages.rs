@@ -3,11 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::http::StatusCode;
-use entraide_web::jobs::Worker;
-use serde_json::json;
 
 use super::common::TestApp;
-use super::common::voice::{self, AUDIO, TOKEN, attribute, texts, webhook};
+use super::common::voice::{self, AUDIO, TOKEN};
 use super::*;
 
 #[tokio::test]
@@ -63,6 +61,15 @@ async fn the_pages_in_both_languages() {
         assert_eq!(renewed.headers["cache-control"], "no-store");
 
         // The person's page, in French then in English.
+        let activity = t.get("/me/activity", &person).await;
+        assert!(
+            activity
+                .body
+                .contains("Messagerie vocale ouverte pour vous")
+                && activity.body.contains("Nouveau code secret de messagerie"),
+            "what the worker did is in the person's activity: {}",
+            activity.body
+        );
         let mine = t.get("/voicemail", &person).await;
         assert!(
             mine.body

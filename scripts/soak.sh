@@ -10,7 +10,9 @@
 # URL's search_path, dropped at exit), so the database itself is not wiped.
 #
 # Bounded: [minutes] is at most 240, the rate search at most 24 steps, and
-# every request goes to 127.0.0.1.
+# every request goes to 127.0.0.1. SOAK_STEP_SECONDS sets the length of a
+# search step (default 10); SOAK_RATE=N skips the search and holds N/s;
+# SOAK_ONLY=sqlite or SOAK_ONLY=postgres runs one backend.
 # Usage: scripts/soak.sh [minutes]      (default 10; needs curl, and psql for PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,14 +63,20 @@ run_backend() { # label database_url
   wait_up "http://127.0.0.1:$port/healthz"
   local base="http://127.0.0.1:$port"
 
-  echo "== $label: searching the maximum rate ($STEP_SECONDS s steps)"
-  "$LOAD" --base "$base" --max --step-seconds "$STEP_SECONDS" --pid "$SERVER_PID" | tee "$dir/max.txt"
   local max soak_rate
-  max=$(awk -F= '/^max_rate=/ {print $2}' "$dir/max.txt")
-  soak_rate=$(( max * 70 / 100 ))
-  if [ "$soak_rate" -lt 1 ]; then echo "$label: no passing rate found" >&2; return 1; fi
+  if [ -n "${SOAK_RATE:-}" ]; then
+    # A rate chosen by hand skips the search: to hold a rate known to be
+    # sustainable, or to compare runs at the same rate.
+    max="not searched"; soak_rate=$SOAK_RATE
+  else
+    echo "== $label: searching the maximum rate ($STEP_SECONDS s steps)"
+    "$LOAD" --base "$base" --max --step-seconds "$STEP_SECONDS" --pid "$SERVER_PID" | tee "$dir/max.txt"
+    max=$(awk -F= '/^max_rate=/ {print $2}' "$dir/max.txt")
+    soak_rate=$(( max * 70 / 100 ))
+  fi
+  if ! [[ "$soak_rate" =~ ^[0-9]+$ ]] || [ "$soak_rate" -lt 1 ]; then echo "$label: no passing rate found" >&2; return 1; fi
 
-  echo "== $label: soak at $soak_rate requests/s (70 % of $max) for $MINUTES min"
+  echo "== $label: soak at $soak_rate requests/s (max: $max) for $MINUTES min"
   "$LOAD" --base "$base" --rate "$soak_rate" --seconds $(( MINUTES * 60 )) --pid "$SERVER_PID" | tee "$dir/soak.txt"
 
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
@@ -89,8 +97,10 @@ run_backend() { # label database_url
   } >>"$WORK/summary.md"
 }
 
-run_backend sqlite "sqlite://$WORK/sqlite/entraide.db"
-if [ -n "${ENTRAIDE_SOAK_POSTGRES_URL:-}" ]; then
+if [ "${SOAK_ONLY:-}" != postgres ]; then
+  run_backend sqlite "sqlite://$WORK/sqlite/entraide.db"
+fi
+if [ -n "${ENTRAIDE_SOAK_POSTGRES_URL:-}" ] && [ "${SOAK_ONLY:-}" != sqlite ]; then
   PG_SCHEMA="soak_$(date +%s)_$$"
   psql -q "$ENTRAIDE_SOAK_POSTGRES_URL" -c "CREATE SCHEMA $PG_SCHEMA" >/dev/null
   case "$ENTRAIDE_SOAK_POSTGRES_URL" in *\?*) sep='&' ;; *) sep='?' ;; esac

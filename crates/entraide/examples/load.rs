@@ -566,10 +566,11 @@ fn merge(into: &Mutex<Window>, from: Window) {
     }
 }
 
-/// A step passes with no error, a p99 under a second and a generator that
-/// kept up (fewer than 1 % late starts).
+/// A step passes with no error and a p99 under a second. Late starts are
+/// reported but do not fail a step: latency runs from the due time, so a
+/// generator that fell behind already shows in the p99.
 fn passes(w: &mut Window) -> bool {
-    w.error_count() == 0 && w.at(0.99) < 1000.0 && (w.late as f64) < w.requests() as f64 * 0.01
+    w.error_count() == 0 && w.at(0.99) < 1000.0
 }
 
 async fn find_max(setup: &Arc<Setup>, mut rate: f64, step: u64, pid: Option<u32>) -> f64 {

@@ -440,7 +440,7 @@ async fn act(setup: &Setup, action: Action, n: u64) -> Vec<Outcome> {
         Action::Gift => match &setup.bank {
             Some(bank) => {
                 // Alternate the direction so both balances stay near zero.
-                let (from, to) = if (n / 100) % 2 == 0 {
+                let (from, to) = if (n / 100).is_multiple_of(2) {
                     (bank.first, bank.second)
                 } else {
                     (bank.second, bank.first)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load and soak: starts the real binary with the demo data on a free
 # loopback port (fresh temporary data folder, SQLite), finds the highest
-# request rate the mixed read/write load of examples/load.rs sustains with a
+# request rate the mixed read/write load of examples/load/ sustains with a
 # p99 under 1 s and no error, then holds 70 % of it for [minutes] while the
 # server's resident memory is read each minute. Prints a summary.
 #

@@ -84,22 +84,15 @@ pub async fn messages(state: &AppState, found: &VoiceBox) -> Result<Vec<VoiceMes
     stored.iter().map(|m| view(&key, m)).collect()
 }
 
-/// The stored messages of a box and the opened callers, for the phone menu.
-pub async fn for_phone(
-    state: &AppState,
-    found: &VoiceBox,
-) -> Result<Vec<(StoredMessage, String)>, AppError> {
-    let key = data_key(state, found.user_id).await?;
-    let mut out = Vec::new();
-    for stored in state.db.voice_messages_of(found.id).await? {
-        let caller = open_text(
-            &key,
-            &caller_aad(stored.owner_id, &stored.recording_sid),
-            &stored.caller,
-        )?;
-        out.push((stored, caller));
-    }
-    Ok(out)
+/// The caller's number of one message, opened (the phone menu opens only
+/// the message it reads out, not the whole box).
+pub async fn caller_of(state: &AppState, stored: &StoredMessage) -> Result<String, AppError> {
+    let key = data_key(state, stored.owner_id).await?;
+    open_text(
+        &key,
+        &caller_aad(stored.owner_id, &stored.recording_sid),
+        &stored.caller,
+    )
 }
 
 /// A message of the viewer's own box; others get 404.

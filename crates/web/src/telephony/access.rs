@@ -20,7 +20,7 @@ use super::{Signed, answer, say_both, voice};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::services::voice_boxes::check_pin;
-use crate::services::voicemail::{callable, for_phone, play_link};
+use crate::services::voicemail::{callable, caller_of, play_link};
 use crate::state::AppState;
 
 /// Wrong PINs one call may try before it is ended.
@@ -115,11 +115,8 @@ pub async fn pin(
 /// How many new messages, then the first new one (or the first).
 async fn opened(state: &AppState, call: &Signed, found: &VoiceBox) -> Result<Twiml, AppError> {
     let lang = Lang::from_code(&found.locale).unwrap_or_default();
-    let messages = for_phone(state, found).await?;
-    let new = messages
-        .iter()
-        .filter(|(m, _)| m.heard_at.is_none())
-        .count();
+    let messages = state.db.voice_messages_of(found.id).await?;
+    let new = messages.iter().filter(|m| m.heard_at.is_none()).count();
     let count = lang.t_count(
         "tel-say-count",
         i64::try_from(new).unwrap_or(0),
@@ -131,7 +128,7 @@ async fn opened(state: &AppState, call: &Signed, found: &VoiceBox) -> Result<Twi
     }
     let first = messages
         .iter()
-        .position(|(m, _)| m.heard_at.is_none())
+        .position(|m| m.heard_at.is_none())
         .unwrap_or(0);
     Ok(twiml.then(Verb::Redirect(
         call.step(state, &format!("access/menu?at={first}")),
@@ -157,16 +154,16 @@ async fn opened_box(state: &AppState, call: &Signed) -> Result<Option<VoiceBox>,
 }
 
 /// What a call with an opened box listens to: the box, its holder's
-/// language and the messages with their callers. `None` ends the call.
+/// language and the messages, oldest first. `None` ends the call.
 async fn listening(
     state: &AppState,
     call: &Signed,
-) -> Result<Option<(VoiceBox, Lang, Vec<(StoredMessage, String)>)>, AppError> {
+) -> Result<Option<(VoiceBox, Lang, Vec<StoredMessage>)>, AppError> {
     let Some(found) = opened_box(state, call).await? else {
         return Ok(None);
     };
     let lang = Lang::from_code(&found.locale).unwrap_or_default();
-    let messages = for_phone(state, &found).await?;
+    let messages = state.db.voice_messages_of(found.id).await?;
     Ok(Some((found, lang, messages)))
 }
 
@@ -184,7 +181,7 @@ pub async fn menu(
         let Some((_, lang, messages)) = listening(&state, &call).await? else {
             return Ok(goodbye());
         };
-        let Some((message, caller)) = messages.get(at) else {
+        let Some(message) = messages.get(at) else {
             return Ok(Twiml::new()
                 .say(voice(lang), lang.t("tel-say-no-more"))
                 .then(Verb::Hangup));
@@ -192,7 +189,8 @@ pub async fn menu(
         if message.heard_at.is_none() {
             state.db.mark_voice_heard(message.id).await?;
         }
-        let from = match crate::services::voicemail::callable(caller) {
+        let caller = caller_of(&state, message).await?;
+        let from = match callable(&caller) {
             Some(number) => spelled(&number),
             None => lang.t("tel-say-hidden-number"),
         };
@@ -236,7 +234,7 @@ pub async fn key(
         let Some((found, lang, messages)) = listening(&state, &call).await? else {
             return Ok(goodbye());
         };
-        let Some((message, caller)) = messages.get(at) else {
+        let Some(message) = messages.get(at) else {
             return Ok(goodbye());
         };
         let menu_at = |i: usize| Verb::Redirect(call.step(&state, &format!("access/menu?at={i}")));
@@ -257,7 +255,7 @@ pub async fn key(
                 // The next message now has this one's place.
                 Twiml::new().then(say("tel-say-deleted")).then(menu_at(at))
             }
-            Some(MenuKey::CallBack) => match callable(caller) {
+            Some(MenuKey::CallBack) => match callable(&caller_of(&state, message).await?) {
                 Some(number) => {
                     state
                         .db

@@ -210,3 +210,12 @@ impl TestApp {
         self.db.count_people().await.unwrap()
     }
 }
+
+/// Serves a fake on a free loopback port; returns its base address
+/// (`http://127.0.0.1:PORT`).
+pub async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://127.0.0.1:{port}")
+}

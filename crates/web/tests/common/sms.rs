@@ -72,11 +72,5 @@ pub async fn start() -> (url::Url, Provider) {
             post(messages),
         )
         .with_state(provider.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (
-        url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
-        provider,
-    )
+    (url::Url::parse(&super::serve(app).await).unwrap(), provider)
 }

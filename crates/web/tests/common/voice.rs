@@ -66,10 +66,7 @@ pub async fn start() -> (String, Recordings) {
             get(recording),
         )
         .with_state(recordings.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://127.0.0.1:{port}"), recordings)
+    (super::serve(app).await, recordings)
 }
 
 /// The address of a recording at the fake provider.

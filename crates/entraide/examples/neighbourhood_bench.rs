@@ -88,6 +88,7 @@ fn state(db: &Db, cache_secs: u64) -> anyhow::Result<AppState> {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        timeouts: Default::default(),
         safe: entraide_web::config::SafeConfig::default(),
         map: MapConfig {
             cache_secs,

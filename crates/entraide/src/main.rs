@@ -181,14 +181,12 @@ async fn serve(settings: Settings, db: Db) -> Result<(), String> {
         .await
         .map_err(|e| format!("the safe cannot open: {e}"))?;
     entraide_web::spawn_background(&state);
-    let app =
-        entraide_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let timeouts = state.config.timeouts;
+    let app = entraide_web::app(state);
     tracing::info!(address = %settings.bind, "Entraide is listening");
     println!("Entraide is running at http://{}", settings.bind);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())?;
+    // Requests in flight get as long as an ordinary request may take.
+    entraide_web::server::serve(listener, app, timeouts, shutdown(), timeouts.request).await;
     db.close().await;
     Ok(())
 }

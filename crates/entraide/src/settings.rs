@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use entraide_web::config::MapConfig;
 use entraide_web::sms::SmsConfig;
@@ -30,6 +31,10 @@ pub struct FileSettings {
     pub tile_url: Option<String>,
     pub tile_attribution: Option<String>,
     pub map_min_people: Option<u32>,
+    /// Seconds a client has to send a request's headers.
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds an ordinary request may take, body included.
+    pub request_timeout_secs: Option<u64>,
     pub smtp: Option<FileSmtp>,
     pub sms: Option<FileSms>,
 }
@@ -179,6 +184,34 @@ impl Settings {
             ),
             &get,
         )?;
+        let seconds =
+            |name: &str, file: Option<u64>, default: Duration| -> Result<Duration, String> {
+                match get(name) {
+                    Some(text) => text
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .map(Duration::from_secs)
+                        .ok_or_else(|| {
+                            format!("ENTRAIDE_{name} must be a whole number of seconds, at least 1")
+                        }),
+                    None => Ok(file.map_or(default, Duration::from_secs)),
+                }
+            };
+        let standard = entraide_web::server::Timeouts::default();
+        let timeouts = entraide_web::server::Timeouts {
+            headers: seconds(
+                "HEADER_TIMEOUT_SECS",
+                from_file.header_timeout_secs,
+                standard.headers,
+            )?,
+            request: seconds(
+                "REQUEST_TIMEOUT_SECS",
+                from_file.request_timeout_secs,
+                standard.request,
+            )?,
+            upload: standard.upload,
+        };
         let smtp = smtp_settings(from_file.smtp.unwrap_or_default(), &get)?;
         let sms = sms_settings(from_file.sms.unwrap_or_default(), &get)?;
         Ok(Self {
@@ -193,6 +226,7 @@ impl Settings {
                 geocoder_url,
                 deletion_grace_days: grace.max(0),
                 trusted_proxies,
+                timeouts,
                 safe,
                 map,
             },
@@ -375,6 +409,12 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("ENTRAIDE_BIND"), "{err}");
+        for bad in ["0", "soon", "-3"] {
+            let err = Settings::load(None, env(&[("ENTRAIDE_HEADER_TIMEOUT_SECS", bad)]))
+                .err()
+                .unwrap_or_default();
+            assert!(err.contains("ENTRAIDE_HEADER_TIMEOUT_SECS"), "{err}");
+        }
         let err = Settings::load(None, env(&[("ENTRAIDE_BASE_URL", "not a url")]))
             .err()
             .unwrap_or_default();

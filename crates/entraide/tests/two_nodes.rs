@@ -3,75 +3,15 @@
 //! LISTEN/NOTIFY). Skipped without `ENTRAIDE_TEST_POSTGRES_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
-
-/// A server process, stopped when dropped.
-struct Node {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{Node, call};
 
 async fn start(url: &str) -> Node {
-    let port = free_port();
-    let data = std::env::temp_dir().join(format!("entraide-node-{port}"));
-    let child = Command::new(env!("CARGO_BIN_EXE_entraide"))
-        .arg("serve")
-        .env("ENTRAIDE_DATABASE_URL", url)
-        .env("ENTRAIDE_BIND", format!("127.0.0.1:{port}"))
-        .env("ENTRAIDE_DATA_DIR", &data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the entraide binary starts");
-    let node = Node {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        let reply = client.get(format!("{}/healthz", node.base)).send().await;
-        if reply.is_ok_and(|r| r.status().is_success()) {
-            return node;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("node on port {port} did not start");
-}
-
-async fn call(
-    client: &reqwest::Client,
-    method: reqwest::Method,
-    url: String,
-    token: &str,
-    body: Value,
-) -> Value {
-    let mut request = client.request(method, url).json(&body);
-    if !token.is_empty() {
-        request = request.bearer_auth(token);
-    }
-    let reply = request.send().await.unwrap();
-    let status = reply.status();
-    let text = reply.text().await.unwrap();
-    assert!(status.is_success(), "{status}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    Node::start(url, &support::data_dir("node"), &[("RUST_LOG", "warn")]).await
 }
 
 #[tokio::test]

@@ -123,6 +123,7 @@ fn config(smtp_port: Option<u16>) -> Result<WebConfig, Error> {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        timeouts: Default::default(),
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig::default(),
     })

@@ -82,6 +82,7 @@ async fn main() -> Result<(), Error> {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        timeouts: Default::default(),
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig::default(),
     };

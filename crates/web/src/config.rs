@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub safe: SafeConfig,
     /// The neighbours' map.
     pub map: MapConfig,
+    /// How long clients may take to send headers and requests.
+    pub timeouts: crate::server::Timeouts,
 }
 
 /// The digital safe: where its server key comes from, and its limits.

@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod ops;
 pub mod pages;
 pub mod ratelimit;
+pub mod server;
 pub mod services;
 pub mod sms;
 pub mod state;
@@ -49,7 +50,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            state.config.timeouts.request,
         ));
     let upload_limit = usize::try_from(state.config.safe.document_limit)
         .unwrap_or(usize::MAX)
@@ -59,7 +60,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(15 * 60),
+            state.config.timeouts.upload,
         ));
     Router::new()
         .merge(quick)

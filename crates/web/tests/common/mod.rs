@@ -65,6 +65,7 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         geocoder_url: None,
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
+        timeouts: Default::default(),
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig {
             cache_secs: 0,

@@ -42,9 +42,19 @@ pub enum AppError {
     /// The request body is over the size limit.
     #[error("request too large")]
     TooLarge,
+    /// The request's body did not arrive in time.
+    #[error("request timed out")]
+    TimedOut,
+    /// The database or the document store is busy or not answering: the
+    /// request changed nothing and may be tried again shortly.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// Seconds a client is asked to wait before retrying after a 503.
+pub const RETRY_AFTER_SECS: u32 = 5;
 
 impl AppError {
     pub fn internal(error: impl std::fmt::Display) -> Self {
@@ -61,6 +71,8 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TimedOut => StatusCode::REQUEST_TIMEOUT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +90,8 @@ impl AppError {
             Self::Conflict(code) => code,
             Self::TooManyRequests => "too-many-requests",
             Self::TooLarge => "too-large",
+            Self::TimedOut => "timed-out",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -115,6 +129,7 @@ impl From<StoreError> for AppError {
             StoreError::Illegal(_) => Self::Conflict("transition"),
             StoreError::Full => Self::Conflict("exchange-full"),
             StoreError::LastAdmin => Self::Conflict("last-admin"),
+            StoreError::Unavailable(detail) => Self::Unavailable(detail),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -144,10 +159,14 @@ pub async fn render(request: Request, next: Next) -> Response {
             None => return response,
         },
     };
-    if let AppError::Internal(detail) = &error {
-        // Only the path: query strings may carry single-use secrets.
-        let path = ctx.path.split('?').next().unwrap_or_default();
-        tracing::error!(%detail, %path, "request failed");
+    // Only the path: query strings may carry single-use secrets.
+    let path = ctx.path.split('?').next().unwrap_or_default();
+    match &error {
+        AppError::Internal(detail) => tracing::error!(%detail, %path, "request failed"),
+        AppError::Unavailable(detail) => {
+            tracing::warn!(%detail, %path, "request refused: unavailable");
+        }
+        _ => {}
     }
     error_response(&error, &ctx, api)
 }
@@ -171,6 +190,8 @@ fn framework_rejection(response: &Response) -> Option<AppError> {
         // The CSRF layer's refusal of a cross-site form.
         StatusCode::FORBIDDEN => Some(AppError::Forbidden),
         StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::TooLarge),
+        // The timeout layer's answer to a body that came too slowly.
+        StatusCode::REQUEST_TIMEOUT => Some(AppError::TimedOut),
         _ => None,
     }
 }
@@ -178,6 +199,17 @@ fn framework_rejection(response: &Response) -> Option<AppError> {
 /// The full response for an error: JSON for the API, a page or a sign-in
 /// redirect for people.
 pub fn error_response(error: &AppError, ctx: &Ctx, api: bool) -> Response {
+    let mut response = error_body(error, ctx, api);
+    if matches!(error, AppError::Unavailable(_)) {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_SECS),
+        );
+    }
+    response
+}
+
+fn error_body(error: &AppError, ctx: &Ctx, api: bool) -> Response {
     if api {
         let fields: serde_json::Map<String, serde_json::Value> = match error {
             AppError::Invalid(errors) => errors

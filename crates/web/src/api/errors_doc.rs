@@ -101,6 +101,14 @@ fn add(operation: &mut Operation, public: Option<bool>) {
     if body || in_query {
         shared.push(("422", "Invalid fields, each with its reason"));
     }
+    if body {
+        shared.push(("408", "The body did not arrive in time"));
+    }
+    shared.push((
+        "503",
+        "Busy, or the database or document store is not answering; nothing \
+         was changed. Retry after the seconds in `Retry-After`",
+    ));
     for (status, description) in shared {
         operation
             .responses

@@ -61,6 +61,8 @@ impl From<VaultError> for AppError {
     fn from(error: VaultError) -> Self {
         match error {
             VaultError::NotFound => Self::NotFound,
+            // The disk or the bucket is not answering: nothing was stored.
+            VaultError::Storage(error) => Self::Unavailable(format!("object storage: {error}")),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -24,7 +24,11 @@ impl Vault {
     /// A vault in a local folder, created if needed.
     pub fn local(dir: &std::path::Path) -> Result<Self, VaultError> {
         std::fs::create_dir_all(dir)?;
-        let store = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+        let store = LocalFileSystem::new_with_prefix(dir)?
+            .with_automatic_cleanup(true)
+            // Acknowledged means durable: each document and its folder entry
+            // reach the disk before the upload is answered.
+            .with_fsync(true);
         Ok(Self::new(Arc::new(store)))
     }
 

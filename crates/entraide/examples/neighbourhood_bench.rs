@@ -89,6 +89,7 @@ fn state(db: &Db, cache_secs: u64) -> anyhow::Result<AppState> {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         timeouts: Default::default(),
+        job_lease_secs: entraide_web::jobs::LEASE,
         safe: entraide_web::config::SafeConfig::default(),
         map: MapConfig {
             cache_secs,

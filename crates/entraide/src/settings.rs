@@ -35,6 +35,8 @@ pub struct FileSettings {
     pub header_timeout_secs: Option<u64>,
     /// Seconds an ordinary request may take, body included.
     pub request_timeout_secs: Option<u64>,
+    /// Seconds a worker holds a job before another node may take it over.
+    pub job_lease_secs: Option<u64>,
     pub smtp: Option<FileSmtp>,
     pub sms: Option<FileSms>,
 }
@@ -198,6 +200,12 @@ impl Settings {
                     None => Ok(file.map_or(default, Duration::from_secs)),
                 }
             };
+        let job_lease = seconds(
+            "JOB_LEASE_SECS",
+            from_file.job_lease_secs,
+            Duration::from_secs(entraide_web::jobs::LEASE.unsigned_abs()),
+        )?;
+        let job_lease = i64::try_from(job_lease.as_secs()).unwrap_or(i64::MAX);
         let standard = entraide_web::server::Timeouts::default();
         let timeouts = entraide_web::server::Timeouts {
             headers: seconds(
@@ -227,6 +235,7 @@ impl Settings {
                 deletion_grace_days: grace.max(0),
                 trusted_proxies,
                 timeouts,
+                job_lease_secs: job_lease,
                 safe,
                 map,
             },

@@ -1,10 +1,15 @@
 //! Two `entraide serve` processes on one PostgreSQL database: a message
 //! sent through one node reaches a live stream opened on the other (through
-//! LISTEN/NOTIFY). Skipped without `ENTRAIDE_TEST_POSTGRES_URL`.
+//! LISTEN/NOTIFY), and when one node is killed with jobs in hand, the other
+//! keeps serving and does those jobs once their lease runs out. Skipped
+//! without `ENTRAIDE_TEST_POSTGRES_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../web/tests/common/smtp.rs"]
+mod smtp;
 mod support;
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -140,4 +145,65 @@ async fn a_write_on_one_node_reaches_a_stream_on_the_other() {
     .await;
     assert_eq!(unread["messages"], 1);
     db.close().await;
+}
+
+#[tokio::test]
+async fn jobs_go_on_when_the_node_holding_them_dies() {
+    let Some((_db, url)) = entraide_store::testing::fresh_postgres_url().await.unwrap() else {
+        return;
+    };
+    // The mail server hangs at first: the first node's worker takes the
+    // sign-up emails and waits on it, jobs in hand.
+    let (smtp_port, inbox) = smtp::start().await;
+    inbox.1.on.store(true, Ordering::SeqCst);
+    let smtp_port = smtp_port.to_string();
+    let env = [
+        ("ENTRAIDE_SMTP_HOST", "127.0.0.1"),
+        ("ENTRAIDE_SMTP_PORT", smtp_port.as_str()),
+        ("ENTRAIDE_SMTP_SECURITY", "none"),
+        ("ENTRAIDE_SMTP_FROM", "Entraide <no-reply@entraide.test>"),
+        ("ENTRAIDE_JOB_LEASE_SECS", "3"),
+    ];
+    let a = Node::start(&url, &support::data_dir("node"), &env).await;
+    let client = reqwest::Client::new();
+    for n in 0..8 {
+        support::sign_up(&client, &a.api(), n).await;
+    }
+    for _ in 0..200 {
+        if inbox.1.waiting.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        inbox.1.waiting.load(Ordering::SeqCst) > 0,
+        "node A holds jobs"
+    );
+
+    // Node B starts and serves; node A dies with its jobs; mail comes back.
+    let b = Node::start(&url, &support::data_dir("node"), &env).await;
+    for n in 8..12 {
+        support::sign_up(&client, &b.api(), n).await;
+    }
+    drop(a); // SIGKILL
+    inbox.1.on.store(false, Ordering::SeqCst);
+    let mut messages = Vec::new();
+    for _ in 0..400 {
+        messages = inbox.messages();
+        if messages.len() >= 12 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for n in 0..12 {
+        let to = format!("p{n}@example.fr");
+        let sent = messages.iter().filter(|m| m.contains(&to)).count();
+        assert_eq!(sent, 1, "one email to {to}, sent by node B");
+    }
+    let health = client
+        .get(format!("{}/healthz", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "node B still serves");
 }

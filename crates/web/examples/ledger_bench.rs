@@ -81,6 +81,7 @@ async fn main() -> Result<(), Error> {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         timeouts: Default::default(),
+        job_lease_secs: entraide_web::jobs::LEASE,
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig::default(),
     };

@@ -124,6 +124,7 @@ fn config(smtp_port: Option<u16>) -> Result<WebConfig, Error> {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         timeouts: Default::default(),
+        job_lease_secs: entraide_web::jobs::LEASE,
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig::default(),
     })

@@ -67,34 +67,44 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// A wrong bearer token is refused outright rather than treated as anonymous.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
-    let user = if let Some(token) = bearer(headers) {
-        let digest = token_digest(token);
-        match state.db.user_by_api_token(&digest).await {
-            Ok(user) => Some(user),
-            Err(entraide_store::StoreError::NotFound) => {
-                let lang = headers
-                    .get(ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language);
-                let ctx = Ctx {
-                    lang: lang.unwrap_or_default(),
-                    ..Ctx::default()
-                };
-                return crate::error::error_response(&AppError::Unauthorized, &ctx, true);
-            }
-            Err(other) => {
-                tracing::error!(error = %other, "could not check a bearer token");
-                return crate::error::error_response(
-                    &AppError::internal(other),
-                    &Ctx::default(),
-                    true,
-                );
-            }
-        }
+    let found = if let Some(token) = bearer(headers) {
+        Some((state.db.user_by_api_token(&token_digest(token)).await, true))
     } else if let Some(token) = cookie(headers, SESSION_COOKIE) {
-        state.db.user_by_session(&token_digest(token)).await.ok()
+        Some((state.db.user_by_session(&token_digest(token)).await, false))
     } else {
         None
+    };
+    let user = match found {
+        None => None,
+        Some((Ok(user), _)) => Some(user),
+        // An expired or signed-out session is simply no session.
+        Some((Err(entraide_store::StoreError::NotFound), false)) => None,
+        Some((Err(error), bearer)) => {
+            // A wrong bearer token is refused; a database that does not
+            // answer is said as such (503), not taken for "signed out".
+            let error = match error {
+                entraide_store::StoreError::NotFound => AppError::Unauthorized,
+                other => AppError::from(other),
+            };
+            let lang = cookie(headers, LANG_COOKIE)
+                .and_then(Lang::from_code)
+                .or_else(|| {
+                    headers
+                        .get(ACCEPT_LANGUAGE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(Lang::from_accept_language)
+                })
+                .unwrap_or_default();
+            let ctx = Ctx {
+                lang,
+                ..Ctx::default()
+            };
+            let api = bearer || request.uri().path().starts_with("/api/");
+            if let AppError::Internal(detail) = &error {
+                tracing::error!(%detail, "could not check a token or session");
+            }
+            return crate::error::error_response(&error, &ctx, api);
+        }
     };
     let lang = cookie(headers, LANG_COOKIE)
         .and_then(Lang::from_code)

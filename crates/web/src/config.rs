@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub map: MapConfig,
     /// How long clients may take to send headers and requests.
     pub timeouts: crate::server::Timeouts,
+    /// Seconds a node's worker holds a job before another node may take it
+    /// over (the job's worker died, or hangs).
+    pub job_lease_secs: i64,
 }
 
 /// The digital safe: where its server key comes from, and its limits.

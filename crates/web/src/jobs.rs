@@ -12,7 +12,8 @@ use crate::mail::Mailer;
 use crate::sms::{SmsError, SmsSender};
 use crate::state::AppState;
 
-/// Seconds a worker holds a job before another may take it.
+/// Seconds a worker holds a job before another may take it, unless the
+/// settings say otherwise (`WebConfig::job_lease_secs`).
 pub const LEASE: i64 = 120;
 /// Jobs claimed at once.
 const BATCH: i64 = 20;
@@ -124,7 +125,9 @@ impl Worker {
     /// a retry's backoff or a dead worker's lease).
     pub async fn round_at(&self, at: i64) -> Result<usize, entraide_store::StoreError> {
         let db = &self.state.db;
-        let jobs = db.claim_jobs(at, LEASE, BATCH).await?;
+        let jobs = db
+            .claim_jobs(at, self.state.config.job_lease_secs, BATCH)
+            .await?;
         // The batch runs at once: a mail server answers each message after
         // a network round trip or two, which one job at a time would wait
         // for in turn (see docs/benchmarks.md).

@@ -17,7 +17,8 @@ pub struct Node {
 
 impl Node {
     /// Starts `entraide serve` on `url` with its data in `data`, plus the
-    /// `extra` environment, and waits for `/healthz` to answer 200.
+    /// `extra` environment, and waits for `/healthz` to answer 200. Its log
+    /// is shown when `ENTRAIDE_TEST_NODE_LOGS` is set.
     pub async fn start(url: &str, data: &Path, extra: &[(&str, &str)]) -> Node {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_entraide"));
@@ -27,7 +28,11 @@ impl Node {
             .env("ENTRAIDE_BIND", format!("127.0.0.1:{port}"))
             .env("ENTRAIDE_DATA_DIR", data)
             .env("RUST_LOG", "error")
-            .stdout(Stdio::null());
+            .stdout(if std::env::var_os("ENTRAIDE_TEST_NODE_LOGS").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            });
         for (name, value) in extra {
             command.env(name, value);
         }

@@ -66,6 +66,7 @@ pub fn config(data_dir: PathBuf) -> WebConfig {
         deletion_grace_days: 30,
         trusted_proxies: Vec::new(),
         timeouts: Default::default(),
+        job_lease_secs: entraide_web::jobs::LEASE,
         safe: entraide_web::config::SafeConfig::default(),
         map: entraide_web::config::MapConfig {
             cache_secs: 0,

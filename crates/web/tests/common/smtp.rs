@@ -1,13 +1,23 @@
 //! A minimal SMTP server on loopback that keeps every message it receives,
 //! so tests can read real mail sent by the application.
+#![allow(dead_code)]
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::TcpListener;
 
 #[derive(Clone, Default)]
-pub struct Inbox(pub Arc<Mutex<Vec<String>>>);
+pub struct Inbox(pub Arc<Mutex<Vec<String>>>, pub Hold);
+
+/// While held, the server accepts connections but does not greet them, as
+/// a mail server that hangs; `waiting` counts the connections held so.
+#[derive(Clone, Default)]
+pub struct Hold {
+    pub on: Arc<std::sync::atomic::AtomicBool>,
+    pub waiting: Arc<std::sync::atomic::AtomicUsize>,
+}
 
 impl Inbox {
     pub fn messages(&self) -> Vec<String> {
@@ -37,6 +47,14 @@ pub async fn start() -> (u16, Inbox) {
         while let Ok((stream, _)) = listener.accept().await {
             let inbox = keep.clone();
             tokio::spawn(async move {
+                let hold = &inbox.1;
+                if hold.on.load(Ordering::SeqCst) {
+                    hold.waiting.fetch_add(1, Ordering::SeqCst);
+                    while hold.on.load(Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    }
+                    hold.waiting.fetch_sub(1, Ordering::SeqCst);
+                }
                 let (read, mut write) = stream.into_split();
                 let mut lines = BufReader::new(read).lines();
                 let _ = write.write_all(b"220 localhost ESMTP test\r\n").await;

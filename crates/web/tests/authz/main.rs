@@ -5,6 +5,7 @@
 //! form post is refused everywhere without changing anything.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cast;
 #[path = "../common/mod.rs"]
 mod common;
 mod csrf;
@@ -268,7 +269,7 @@ async fn check_route(t: &TestApp, w: &World, pattern: &str, method: &str, policy
     for &(role, name) in allowed_roles {
         let fresh;
         let token = if routes::FRESH_ACTOR.contains(&pattern) && method != "GET" {
-            fresh = world::fresh(t, w, role, n.requests).await;
+            fresh = cast::fresh(t, w, role, n.requests).await;
             fresh.as_str()
         } else {
             match token(w, role, pattern) {

@@ -26,7 +26,8 @@ fn copy(method: &str, pattern: &str) -> usize {
     let deleting = method == "DELETE"
         || pattern.ends_with("/delete")
         || pattern.ends_with("/revoke")
-        || pattern.ends_with("/retry");
+        || pattern.ends_with("/retry")
+        || pattern.ends_with("/end");
     match (deleting, is_api(pattern)) {
         (false, _) => 0,
         (true, false) => 1,
@@ -44,11 +45,12 @@ fn value(w: &World, method: &str, pattern: &str, name: &str) -> String {
         ("org", _) => w.org,
         ("id", "orgs") => w.org,
         ("user", "orgs") => pick(w.targets.0, w.targets.1),
-        ("user", "programmes") if pattern.contains("/vet") => w.karim.0,
+        ("user", "programmes") if pattern.contains("/vet") => pick(w.applicants[0].0, w.applicants[1].0),
         ("user", "programmes") => w.momo.0,
         ("transfer", _) => w.transfer,
         ("invitation", _) => w.invitation,
         ("number", _) => w.free_number,
+        ("id", "people") if pattern == "/api/v1/people/{id}/voicebox" => w.nour.0,
         ("id", "people") if pattern.contains("/safe") || pattern.contains("/phone") || pattern.contains("/voicebox") => w.momo.0,
         ("id", "people") | ("id", "contact") => w.olive.0,
         ("id", "exchanges") if pattern.contains("endorsements") || pattern.contains("claims") => w.done_need,
@@ -62,7 +64,7 @@ fn value(w: &World, method: &str, pattern: &str, name: &str) -> String {
         ("message", _) => w.karims_message,
         ("id", "messages") | ("id", "moderation") => w.team_message,
         ("id", "programmes") => w.programme,
-        ("id", "pairings") => w.pairing,
+        ("id", "pairings") => w.pairings[which],
         ("id", "notifications") | ("id", "me/notifications") => w.notification,
         ("id", "me/tokens") => pick(w.tokens.0, w.tokens.1),
         ("id", "admin") => w.dead_jobs[which],
@@ -74,7 +76,7 @@ fn value(w: &World, method: &str, pattern: &str, name: &str) -> String {
         ("id", "safe/notes") | ("id", "notes") => w.notes[which],
         ("id", "safe/shares") | ("id", "me/safe") => w.shares[which],
         ("id", "voicemail/messages") | ("id", "me/voicemail") => w.voice_messages[which],
-        ("act", _) => return "keep".to_owned(),
+        ("act", _) => return "save".to_owned(),
         ("token", "join") | ("token", "invitations") => return w.invitation_token.clone(),
         ("token", "s") | ("tag", _) => return "not-a-real-capability".to_owned(),
         ("code", _) => return "fr".to_owned(),
@@ -124,23 +126,30 @@ pub fn multipart_type() -> String {
     format!("multipart/form-data; boundary={BOUNDARY}")
 }
 
-/// A small multipart body: a title and a text file (a PDF for the safe).
-pub fn multipart_body(pattern: &str) -> Vec<u8> {
-    let (name, content) = if pattern.contains("documents") {
-        ("carte.pdf", "%PDF-1.4\n% authz\n%%EOF\n")
-    } else {
-        ("people.csv", "display_name\nNour\n")
-    };
+/// A multipart body: a title, a type, then `bytes` as the file `field`.
+pub fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> Vec<u8> {
     let mut out = String::new();
-    for (field, value) in [("title", "Attestation"), ("doc_type", "identity")] {
+    for (name, value) in [("title", "Attestation"), ("doc_type", "identity")] {
         out.push_str(&format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
         ));
     }
     out.push_str(&format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n{content}\r\n--{BOUNDARY}--\r\n"
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\r\n"
     ));
-    out.into_bytes()
+    let mut out = out.into_bytes();
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    out
+}
+
+/// The multipart body a route reads: a PDF for the safe, a CSV to import.
+pub fn multipart_body(pattern: &str) -> Vec<u8> {
+    match pattern {
+        "/me/photo" => multipart("photo", "me.png", b"not an image"),
+        "/orgs/{id}/import" => multipart("file", "people.csv", b"display_name\nNour\n"),
+        _ => multipart("file", "carte.pdf", b"%PDF-1.4\n% authz\n%%EOF\n"),
+    }
 }
 
 /// The fields of a page's form, where an empty form would be refused as
@@ -154,6 +163,12 @@ pub fn form_body(w: &World, pattern: &str) -> Vec<(&'static str, String)> {
         "/exchanges/{id}/close" => vec![("step", "cancel".into())],
         "/safe/notes/{id}/edit" => vec![("text", "Rendez-vous CAF mardi".into())],
         "/claims/{id}" => vec![("step", "confirm".into())],
+        "/exchanges/{id}/endorsements/withdraw" => vec![("helper", w.karim.0.to_string()), ("skill", "moving".into())],
+        "/programmes/{id}/pairings" => vec![
+            ("visitor_id", w.karim.0.to_string()),
+            ("visited_id", w.momo.0.to_string()),
+            ("slots", "tue-afternoon".into()),
+        ],
         _ => Vec::new(),
     }
 }
@@ -162,6 +177,12 @@ pub fn form_body(w: &World, pattern: &str) -> Vec<(&'static str, String)> {
 /// the route acts on nobody in particular.
 pub fn owner_of<'w>(w: &'w World, pattern: &str) -> Option<&'w (i64, String)> {
     let here = prefix(pattern);
+    if pattern == "/api/v1/people/{id}/voicebox" {
+        return Some(&w.nour);
+    }
+    if pattern.ends_with("/leave") {
+        return Some(if is_api(pattern) { &w.applicants[1] } else { &w.applicants[0] });
+    }
     let momos = pattern.contains("{owner}")
         || here.starts_with("safe/")
         || here == "documents"

@@ -24,7 +24,7 @@ pub static TABLE: &[Policy] = &[
     p("GET", "/orgs/{id}/members.csv", ORG_ADMINS),
     p("GET", "/orgs/{id}/import", ORG_ADMINS),
     p("POST", "/orgs/{id}/import", ORG_ADMINS),
-    p("GET", "/orgs/{id}/conversation", ORG_PEOPLE),
+    p("GET", "/orgs/{id}/conversation", TEAM),
     p("GET", "/join/{token}", ANYONE),
     p("POST", "/join/{token}", SIGNED_IN),
     p("GET", "/api/v1/orgs", SIGNED_IN),
@@ -39,7 +39,7 @@ pub static TABLE: &[Policy] = &[
     p("POST", "/api/v1/orgs/{id}/members/import", ORG_ADMINS),
     p("POST", "/api/v1/orgs/{id}/invitations", ORG_STAFF),
     p("POST", "/api/v1/orgs/{id}/people", ORG_STAFF),
-    p("POST", "/api/v1/orgs/{id}/conversation", ORG_PEOPLE & !MEMBER & !OWNER),
+    p("POST", "/api/v1/orgs/{id}/conversation", TEAM),
     p("POST", "/api/v1/invitations/{token}/accept", SIGNED_IN),
     // The platform's administration.
     p("GET", "/admin", ONLY_PLATFORM),
@@ -109,8 +109,8 @@ pub static TABLE: &[Policy] = &[
     // Voicemail: each person's own box.
     p("GET", "/voicemail", SIGNED_IN),
     p("POST", "/voicemail/pin", SIGNED_IN),
-    p("GET", "/voicemail/cards.pdf", SIGNED_IN),
-    p("GET", "/voicemail/card.vcf", SIGNED_IN),
+    p("GET", "/voicemail/cards.pdf", ONLY_OWNER),
+    p("GET", "/voicemail/card.vcf", ONLY_OWNER),
     p("POST", "/voicemail/notify-worker", SIGNED_IN),
     p("GET", "/voicemail/messages/{id}/audio", ONLY_OWNER),
     p("GET", "/voicemail/messages/{id}/delete", ONLY_OWNER),

@@ -97,7 +97,9 @@ pub static TABLE: &[Policy] = &[
     p("GET", "/api/v1/claims/{id}", OWNER | ORG_ADMINS),
     p("POST", "/api/v1/claims/{id}", OWNER | ORG_ADMINS),
     p("POST", "/claims/{id}", OWNER | ORG_ADMINS),
-    // The neighbourhood board: Olive's post.
+    // The neighbourhood board: Olive's post, seen by those living near it
+    // (everyone in the world lives near Olive). Only its author deletes a
+    // post; moderators hide it.
     p("GET", "/neighbourhood", SIGNED_IN),
     p("GET", "/neighbourhood/areas", SIGNED_IN),
     p("GET", "/neighbourhood/board", SIGNED_IN),
@@ -109,15 +111,15 @@ pub static TABLE: &[Policy] = &[
     p("POST", "/neighbourhood/posts/{id}/thanks", SIGNED_IN),
     p("GET", "/neighbourhood/posts/{id}/report", SIGNED_IN),
     p("POST", "/neighbourhood/posts/{id}/report", SIGNED_IN),
-    p("GET", "/neighbourhood/posts/{id}/delete", OWNER | ORG_ADMINS),
-    p("POST", "/neighbourhood/posts/{id}/delete", OWNER | ORG_ADMINS),
+    p("GET", "/neighbourhood/posts/{id}/delete", ONLY_OWNER),
+    p("POST", "/neighbourhood/posts/{id}/delete", ONLY_OWNER),
     p("POST", "/neighbourhood/posts/{id}/moderation", ORG_ADMINS),
     p("GET", "/api/v1/neighbourhood", SIGNED_IN),
     p("GET", "/api/v1/neighbourhood/map", SIGNED_IN),
     p("GET", "/api/v1/neighbourhood/posts", SIGNED_IN),
     p("POST", "/api/v1/neighbourhood/posts", SIGNED_IN),
     p("GET", "/api/v1/neighbourhood/posts/{id}", SIGNED_IN),
-    p("DELETE", "/api/v1/neighbourhood/posts/{id}", OWNER | ORG_ADMINS),
+    p("DELETE", "/api/v1/neighbourhood/posts/{id}", ONLY_OWNER),
     p("POST", "/api/v1/neighbourhood/posts/{id}/comments", SIGNED_IN),
     p("POST", "/api/v1/neighbourhood/posts/{id}/thanks", SIGNED_IN),
     p("POST", "/api/v1/neighbourhood/posts/{id}/report", SIGNED_IN),
@@ -137,34 +139,37 @@ pub static TABLE: &[Policy] = &[
     p("POST", "/api/v1/conversations/{id}/read", ONLY_OWNER),
     p("PUT", "/api/v1/conversations/{id}/mute", ONLY_OWNER),
     p("POST", "/api/v1/messages/{id}/report", TEAM),
-    // Visits: the programme of the organisation; Karim visits Momo. Anyone
+    // Visits (the owner of `leave` is an applicant; pairings end by
+    // coordinators only; the pairing's conversation is for its two people
+    // and the organisation's coordinators, not the platform).
+    // The programme of the organisation; Karim visits Momo. Anyone
     // signed in may read a programme's charter and apply as a visitor;
     // only coordinators see its people.
     p("GET", "/orgs/{id}/programmes/new", COORDINATORS),
     p("POST", "/orgs/{id}/programmes/new", COORDINATORS),
     p("GET", "/programmes/{id}", SIGNED_IN),
     p("POST", "/programmes/{id}/join", SIGNED_IN),
-    p("POST", "/programmes/{id}/leave", SIGNED_IN),
+    p("POST", "/programmes/{id}/leave", ONLY_OWNER),
     p("POST", "/programmes/{id}/visitors/{user}/vet", COORDINATORS),
     p("POST", "/programmes/{id}/visited", COORDINATORS),
     p("GET", "/programmes/{id}/visited/{user}/match", COORDINATORS),
     p("POST", "/programmes/{id}/pairings", COORDINATORS),
     p("GET", "/pairings/{id}", OWNER | COORDINATORS),
-    p("POST", "/pairings/{id}/end", OWNER | COORDINATORS),
+    p("POST", "/pairings/{id}/end", COORDINATORS),
     p("POST", "/pairings/{id}/visits", ONLY_OWNER),
-    p("GET", "/pairings/{id}/conversation", OWNER | COORDINATORS),
+    p("GET", "/pairings/{id}/conversation", OWNER | COORDINATOR | ADMIN),
     p("GET", "/visits", SIGNED_IN),
     p("GET", "/api/v1/orgs/{id}/programmes", SIGNED_IN),
     p("POST", "/api/v1/orgs/{id}/programmes", COORDINATORS),
     p("GET", "/api/v1/programmes/{id}", SIGNED_IN),
     p("POST", "/api/v1/programmes/{id}/join", SIGNED_IN),
-    p("POST", "/api/v1/programmes/{id}/leave", SIGNED_IN),
+    p("POST", "/api/v1/programmes/{id}/leave", ONLY_OWNER),
     p("POST", "/api/v1/programmes/{id}/visitors/{user}/vet", COORDINATORS),
     p("POST", "/api/v1/programmes/{id}/visited", COORDINATORS),
     p("GET", "/api/v1/programmes/{id}/visited/{user}/visitors", COORDINATORS),
     p("POST", "/api/v1/programmes/{id}/pairings", COORDINATORS),
-    p("POST", "/api/v1/pairings/{id}/end", OWNER | COORDINATORS),
+    p("POST", "/api/v1/pairings/{id}/end", COORDINATORS),
     p("GET", "/api/v1/pairings/{id}/visits", OWNER | COORDINATORS),
     p("POST", "/api/v1/pairings/{id}/visits", ONLY_OWNER),
-    p("POST", "/api/v1/pairings/{id}/conversation", OWNER | COORDINATORS),
+    p("POST", "/api/v1/pairings/{id}/conversation", OWNER | COORDINATOR | ADMIN),
 ];

@@ -59,8 +59,8 @@ pub enum Class {
     /// A provider webhook checked by its signature: an unsigned request is
     /// refused for everyone, signed in or not.
     Signed,
-    /// A capability address (a tag or token in the path): with a wrong one,
-    /// refused for everyone.
+    /// A capability address (a tag or token in the path or the query):
+    /// without the right one, refused for everyone.
     Capability,
 }
 
@@ -123,6 +123,10 @@ pub const FRESH_ACTOR: &[&str] = &[
     "/api/v1/me",
     "/api/v1/me/restore",
     "/join/{token}",
+    // Applying to visit: the world's people stay out of the programme, so
+    // that only the applicants of the world may leave it.
+    "/programmes/{id}/join",
+    "/api/v1/programmes/{id}/join",
     "/api/v1/invitations/{token}/accept",
 ];
 
@@ -165,20 +169,20 @@ pub static TABLE: &[Policy] = &[
     p("GET", "/login/pin", ANYONE),
     p("POST", "/login/pin", ANYONE),
     p("POST", "/logout", ANYONE),
-    p("GET", "/verify", ANYONE),
+    capability("GET", "/verify"),
     p("POST", "/verify/resend", SIGNED_IN),
     p("GET", "/password/forgot", ANYONE),
     p("POST", "/password/forgot", ANYONE),
     p("GET", "/password/reset", ANYONE),
     p("POST", "/password/reset", ANYONE),
-    p("GET", "/unsubscribe", ANYONE),
-    p("POST", "/unsubscribe", ANYONE),
+    capability("GET", "/unsubscribe"),
+    capability("POST", "/unsubscribe"),
     p("POST", "/api/v1/signup", ANYONE),
     p("POST", "/api/v1/login", ANYONE),
     p("POST", "/api/v1/login/pin", ANYONE),
     p("POST", "/api/v1/password/forgot", ANYONE),
     p("POST", "/api/v1/password/reset", ANYONE),
-    p("POST", "/api/v1/verify", ANYONE),
+    capability("POST", "/api/v1/verify"),
     // Provider webhooks and capability addresses.
     signed("/telephony/{org}/voice"),
     signed("/telephony/{org}/deposit"),

@@ -2,15 +2,13 @@
 //! role, three owners (Olive, Karim and Momo, plain members), and one
 //! resource of each kind the routes take in their path.
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, header};
 use common::exchanges::{HOME, NEAR, need, step};
 use common::{TestApp, upload};
 use entraide_store::notifications::NewNotification;
 use entraide_store::voicemail::NewMessage;
 use serde_json::{Value, json};
 
+use crate::cast::{neighbour, ok, photo, registered, sign_up};
 use crate::common;
 use crate::routes::{self, Roles};
 
@@ -27,6 +25,10 @@ pub struct World {
     /// Momo: registered by the social worker, with a login and PIN; the
     /// safe, its documents, notes, links and share, and the voice box are his.
     pub momo: (i64, String),
+    /// Nour, registered too: her voice box is the one the API closes.
+    pub nour: (i64, String),
+    /// Applicants to the programme: vetted and leaving (page, API).
+    pub applicants: [(i64, String); 2],
     /// Members whose role is changed or who are removed (page, API).
     pub targets: (i64, i64),
     pub open_need: i64,
@@ -39,7 +41,7 @@ pub struct World {
     pub karims_message: i64,
     pub team_message: i64,
     pub programme: i64,
-    pub pairing: i64,
+    pub pairings: [i64; 3],
     pub notification: i64,
     pub tokens: (i64, i64),
     pub invitation: i64,
@@ -58,52 +60,8 @@ pub struct World {
     pub momo_login: (String, String),
 }
 
-async fn ok(reply: common::Reply, what: &str) -> Value {
-    assert!(reply.status.is_success(), "{what}: {} {}", reply.status, reply.body);
-    if reply.body.is_empty() {
-        Value::Null
-    } else {
-        reply.json()
-    }
-}
-
-fn id(value: &Value) -> i64 {
+pub fn id(value: &Value) -> i64 {
     value["id"].as_i64().unwrap_or_else(|| panic!("no id in {value}"))
-}
-
-/// Signs up through the API from an address of its own: sign-up is limited
-/// per client address, and the world needs more people than one address
-/// may create in a minute. Returns (user id, bearer token).
-pub async fn sign_up(t: &TestApp, email: &str, name: &str) -> (i64, String) {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let peer = std::net::SocketAddr::from(([10, 0, (n >> 8) as u8, n as u8], 4000));
-    let body = json!({"email": email, "password": "correct horse battery", "display_name": name});
-    let mut request = Request::post("/api/v1/signup")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    request.extensions_mut().insert(ConnectInfo(peer));
-    let reply = ok(t.send(request).await, "sign up").await;
-    (
-        reply["user"]["profile"]["id"].as_i64().unwrap(),
-        reply["token"].as_str().unwrap().to_owned(),
-    )
-}
-
-/// A person placed at `at` with a profile neighbours see, like
-/// `common::exchanges::neighbour` but signed up with [`sign_up`].
-async fn neighbour(t: &TestApp, email: &str, name: &str, at: (&str, &str)) -> (i64, String) {
-    let (id, token) = sign_up(t, email, name).await;
-    let place = json!({"lat": at.0, "lng": at.1});
-    ok(t.api("PUT", "/api/v1/me/location", &token, Some(place)).await, "place").await;
-    let profile = json!({
-        "display_name": name, "bio": "", "visibility": "neighbours",
-        "skills": ["diy"], "interests": [], "languages": ["fr"], "free_tags": [],
-        "availability": ["tue-afternoon", "wed-afternoon", "thu-afternoon"]
-    });
-    ok(t.api("PUT", "/api/v1/me/profile", &token, Some(profile)).await, "profile").await;
-    (id, token)
 }
 
 pub async fn build(t: &TestApp) -> World {
@@ -143,6 +101,7 @@ pub async fn build(t: &TestApp) -> World {
 
     let olive = neighbour(t, "olive@example.fr", "Olive", HOME).await;
     let karim = neighbour(t, "karim@example.fr", "Karim", NEAR).await;
+    photo(t, &olive.1).await;
     let mut targets = Vec::new();
     // The author of the reported team message is a volunteer of their own,
     // so that suspending them leaves the volunteer of the world alone.
@@ -154,24 +113,13 @@ pub async fn build(t: &TestApp) -> World {
     for id in [olive.0, karim.0] {
         t.db.set_membership(org, id, "member").await.unwrap();
     }
-    let registered = ok(
-        t.api("POST", &format!("/api/v1/orgs/{org}/people"), &worker,
-            Some(json!({"display_name": "Momo", "birth_year": "1961", "language": "fr"})))
-            .await,
-        "register Momo",
-    )
-    .await;
-    let signed = ok(
-        t.api("POST", "/api/v1/login/pin", "",
-            Some(json!({"login": registered["login"], "pin": registered["pin"]})))
-            .await,
-        "Momo signs in",
-    )
-    .await;
-    let momo = (
-        registered["user_id"].as_i64().unwrap(),
-        signed["token"].as_str().unwrap().to_owned(),
-    );
+    let (momo, momo_login) = registered(t, org, &worker, "Momo").await;
+    let (nour, _) = registered(t, org, &worker, "Nour").await;
+    // Two people who applied to visit, not yet vetted.
+    let mut applicants = Vec::new();
+    for who in ["applicant1", "applicant2"] {
+        applicants.push(sign_up(t, &format!("{who}@example.fr"), who).await);
+    }
 
     // The time bank, and Olive's done need whose claim is Karim's time.
     ok(t.api("PUT", &format!("/api/v1/orgs/{org}/timebank"), &admin,
@@ -182,6 +130,11 @@ pub async fn build(t: &TestApp) -> World {
     ok(step(t, &olive.1, done_need, "choose", Some(karim.0)).await, "choose").await;
     ok(t.api("POST", &format!("/api/v1/exchanges/{done_need}/close"), &olive.1,
         Some(json!({"step": "complete"}))).await, "complete").await;
+    // Two skills endorsed: the page withdraws one, the API the other.
+    for skill in ["diy", "moving"] {
+        ok(t.api("POST", &format!("/api/v1/exchanges/{done_need}/endorsements"), &olive.1,
+            Some(json!({"helper": karim.0, "skill": skill}))).await, "endorse").await;
+    }
     let claims = ok(t.api("GET", &format!("/api/v1/exchanges/{done_need}/claims"), &olive.1, None).await, "claims").await;
     let claim = id(&claims[0]);
     let open_need = id(&ok(t.api("POST", "/api/v1/exchanges", &olive.1, Some(need("Courses"))).await, "need").await);
@@ -213,15 +166,27 @@ pub async fn build(t: &TestApp) -> World {
     ok(t.api("POST", &format!("/api/v1/programmes/{programme}/join"), &karim.1,
         Some(json!({"charter_accepted": true}))).await, "join").await;
     ok(t.api("POST", &format!("/api/v1/programmes/{programme}/visitors/{}/vet", karim.0), &coordinator, None).await, "vet").await;
-    ok(t.api("POST", &format!("/api/v1/programmes/{programme}/visited"), &coordinator,
-        Some(json!({"person_id": momo.0}))).await, "visited").await;
-    let pairing = id(&ok(t.api("POST", &format!("/api/v1/programmes/{programme}/pairings"), &coordinator,
-        Some(json!({"visitor_id": karim.0, "visited_id": momo.0, "slots": ["tue-afternoon"]}))).await, "pair").await);
+    for (_, token) in &applicants {
+        ok(t.api("POST", &format!("/api/v1/programmes/{programme}/join"), token,
+            Some(json!({"charter_accepted": true}))).await, "apply").await;
+    }
+    // Karim visits Momo (kept), Nour and a member (each ended by one route).
+    let mut pairings = Vec::new();
+    for visited in [momo.0, nour.0, targets[0]] {
+        ok(t.api("POST", &format!("/api/v1/programmes/{programme}/visited"), &coordinator,
+            Some(json!({"person_id": visited}))).await, "visited").await;
+        let pair = json!({"visitor_id": karim.0, "visited_id": visited, "slots": ["tue-afternoon"]});
+        let path = format!("/api/v1/programmes/{programme}/pairings");
+        pairings.push(id(&ok(t.api("POST", &path, &coordinator, Some(pair)).await, "pair").await));
+    }
 
     // Olive's notification and spare tokens; an invitation; a dead job.
     let notified = NewNotification { kind: "message", actor_id: Some(karim.0), subject: "Bonjour",
         link: "/conversations", dedup: None, collapse: false };
-    let notification = t.db.notify(&[olive.0], &notified).await.unwrap()[0];
+    t.db.notify(&[olive.0], &notified).await.unwrap();
+    let listed = ok(t.api("GET", "/api/v1/me/notifications", &olive.1, None).await, "notifications").await;
+    let notification = listed["items"].as_array().or(listed.as_array()).map(|l| id(&l[0]))
+        .unwrap_or_else(|| panic!("no notification in {listed}"));
     let tokens = (
         t.db.create_api_token(olive.0, "spare one", "digest-one").await.unwrap(),
         t.db.create_api_token(olive.0, "spare two", "digest-two").await.unwrap(),
@@ -271,9 +236,11 @@ pub async fn build(t: &TestApp) -> World {
         "access_number": "01 84 60 00 00", "shared_number": "+33184600001", "quarantine_days": "30"}))).await,
         "telephony").await;
     ok(t.api("POST", &format!("/api/v1/orgs/{org}/telephony/numbers"), &admin,
-        Some(json!({"numbers": "+33184601234\n+33184601235"}))).await, "numbers").await;
-    ok(t.api("POST", &format!("/api/v1/people/{}/voicebox", momo.0), &worker,
-        Some(json!({"personal": true}))).await, "voicebox").await;
+        Some(json!({"numbers": "+33184601234\n+33184601235\n+33184601236"}))).await, "numbers").await;
+    for person in [momo.0, nour.0] {
+        ok(t.api("POST", &format!("/api/v1/people/{person}/voicebox"), &worker,
+            Some(json!({"personal": true}))).await, "voicebox").await;
+    }
     let numbers = ok(t.api("GET", &format!("/api/v1/orgs/{org}/telephony/numbers"), &admin, None).await, "list").await;
     let free_number = numbers.as_array().unwrap().iter().rev()
         .find(|n| n["holder_id"].is_null())
@@ -284,15 +251,24 @@ pub async fn build(t: &TestApp) -> World {
     for sid in ["RE1", "RE2", "RE3"] {
         let new = NewMessage { box_id: voice_box, owner: momo.0, call_sid: sid, recording_sid: sid,
             recording_url: "http://127.0.0.1:9/r", caller: "+33600000000", seconds: 12 };
-        voice.push(t.db.add_voice_message(&new).await.unwrap().unwrap());
+        let message = t.db.add_voice_message(&new).await.unwrap().unwrap();
+        // Sealed as the fetch job would, so the message is listed and played.
+        let key = entraide_web::services::safe_keys::data_key(&t.state, momo.0).await.unwrap();
+        let object = format!("owners/{}/voice/authz-{sid}", momo.0);
+        let audio: &[u8] = b"ID3 not quite a recording";
+        t.state.safe().await.unwrap().vault.put(&key, &object, audio).await.unwrap();
+        t.db.keep_voice_audio(message, &object, "audio/mpeg", 25).await.unwrap();
+        voice.push(message);
     }
 
     World {
-        org, people, olive, karim, momo,
+        org, people, olive, karim, momo, nour, momo_login,
+        applicants: applicants.try_into().unwrap(),
         targets: (targets[0], targets[1]),
         open_need, done_need, claim,
         posts: three(posts),
-        conversation, karims_message, team_message, programme, pairing, notification, tokens,
+        conversation, karims_message, team_message, programme, notification,
+        pairings: three(pairings), tokens,
         invitation, invitation_token, transfer,
         dead_jobs: three(dead_jobs),
         documents: three(documents),
@@ -302,10 +278,7 @@ pub async fn build(t: &TestApp) -> World {
         shares: three(shares),
         free_number,
         voice_messages: three(voice),
-        momo_login: (
-            registered["login"].as_str().unwrap().to_owned(),
-            registered["pin"].as_str().unwrap().to_owned(),
-        ),
+
     }
 }
 
@@ -321,18 +294,3 @@ async fn dead_job(t: &TestApp) -> i64 {
     job.id
 }
 
-/// A fresh person with `role`, for the routes that act on the actor.
-pub async fn fresh(t: &TestApp, w: &World, role: Roles, n: usize) -> String {
-    if role == routes::ANONYMOUS {
-        return String::new();
-    }
-    let (id, token) = sign_up(t, &format!("fresh{n}@example.fr"), "Fresh").await;
-    let name = routes::ALL.iter().find(|r| r.0 == role).unwrap().1;
-    match role {
-        routes::PLATFORM => t.db.set_platform_admin(id, true).await.unwrap(),
-        routes::OUTSIDER => {}
-        routes::OWNER => t.db.set_membership(w.org, id, "member").await.unwrap(),
-        _ => t.db.set_membership(w.org, id, name).await.unwrap(),
-    }
-    token
-}

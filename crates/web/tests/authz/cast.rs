@@ -100,6 +100,7 @@ pub async fn fresh(t: &TestApp, w: &World, role: Roles, n: usize) -> String {
     match role {
         routes::PLATFORM => t.db.set_platform_admin(id, true).await.unwrap(),
         routes::OUTSIDER => {}
+        routes::ELSEWHERE => t.db.set_membership(w.other_org, id, "admin").await.unwrap(),
         routes::OWNER => t.db.set_membership(w.org, id, "member").await.unwrap(),
         _ => t.db.set_membership(w.org, id, name).await.unwrap(),
     }

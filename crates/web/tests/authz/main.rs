@@ -9,6 +9,7 @@ mod cast;
 #[path = "../common/mod.rs"]
 mod common;
 mod csrf;
+mod filtered;
 mod params;
 mod policy_org;
 mod policy_people;

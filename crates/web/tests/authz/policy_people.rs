@@ -103,7 +103,7 @@ pub static TABLE: &[Policy] = &[
     p("GET", "/neighbourhood", SIGNED_IN),
     p("GET", "/neighbourhood/areas", SIGNED_IN),
     p("GET", "/neighbourhood/board", SIGNED_IN),
-    p("GET", "/neighbourhood/reports", ORG_ADMINS),
+    p("GET", "/neighbourhood/reports", ANY_ORG_ADMIN),
     p("POST", "/neighbourhood/posts", SIGNED_IN),
     p("GET", "/neighbourhood/posts/new", SIGNED_IN),
     p("GET", "/neighbourhood/posts/{id}", SIGNED_IN),
@@ -124,7 +124,7 @@ pub static TABLE: &[Policy] = &[
     p("POST", "/api/v1/neighbourhood/posts/{id}/thanks", SIGNED_IN),
     p("POST", "/api/v1/neighbourhood/posts/{id}/report", SIGNED_IN),
     p("POST", "/api/v1/neighbourhood/posts/{id}/moderation", ORG_ADMINS),
-    p("GET", "/api/v1/neighbourhood/reports", ORG_ADMINS),
+    p("GET", "/api/v1/neighbourhood/reports", ANY_ORG_ADMIN),
     // Conversations: Olive's talk with Karim.
     p("GET", "/conversations", SIGNED_IN),
     p("GET", "/conversations/{id}", ONLY_OWNER),

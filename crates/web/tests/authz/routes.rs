@@ -14,11 +14,15 @@ pub const PLATFORM: Roles = 1 << 7;
 /// The person the route's resource belongs to (see `World::owner_of`);
 /// every owner of the world is a plain member of the organisation.
 pub const OWNER: Roles = 1 << 8;
+/// The administrator of another organisation: every power there, none
+/// here. Not one of the brief's roles, added to catch one organisation's
+/// staff reaching into another's.
+pub const ELSEWHERE: Roles = 1 << 9;
 
 /// Every role, in the order they are tried: the refused ones first, then the
 /// allowed ones in this order (the owner first: acting on one's own thing is
 /// the plainest case, and the platform administrator last).
-pub const ALL: [(Roles, &str); 9] = [
+pub const ALL: [(Roles, &str); 10] = [
     (OWNER, "owner"),
     (MEMBER, "member"),
     (VOLUNTEER, "volunteer"),
@@ -26,12 +30,13 @@ pub const ALL: [(Roles, &str); 9] = [
     (SOCIAL_WORKER, "social_worker"),
     (ADMIN, "admin"),
     (OUTSIDER, "outsider"),
+    (ELSEWHERE, "elsewhere"),
     (ANONYMOUS, "anonymous"),
     (PLATFORM, "platform"),
 ];
 
 pub const NOBODY: Roles = 0;
-pub const ANYONE: Roles = 0x1ff;
+pub const ANYONE: Roles = 0x3ff;
 pub const SIGNED_IN: Roles = ANYONE & !ANONYMOUS;
 /// Members of the organisation, whatever their role, and the platform.
 pub const ORG_MEMBERS: Roles = MEMBER | VOLUNTEER | COORDINATOR | SOCIAL_WORKER | ADMIN | PLATFORM;
@@ -45,6 +50,9 @@ pub const ORG_STAFF: Roles = COORDINATOR | SOCIAL_WORKER | ADMIN | PLATFORM;
 pub const ACCOMPANIERS: Roles = COORDINATOR | SOCIAL_WORKER | ADMIN;
 pub const COORDINATORS: Roles = COORDINATOR | ADMIN | PLATFORM;
 pub const ORG_ADMINS: Roles = ADMIN | PLATFORM;
+/// The administrator of any organisation: queues filtered to their own
+/// organisations (checked in `filtered.rs`).
+pub const ANY_ORG_ADMIN: Roles = ADMIN | PLATFORM | ELSEWHERE;
 pub const ONLY_PLATFORM: Roles = PLATFORM;
 pub const ONLY_OWNER: Roles = OWNER;
 

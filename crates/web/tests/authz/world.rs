@@ -14,6 +14,8 @@ use crate::routes::{self, Roles};
 
 pub struct World {
     pub org: i64,
+    /// Another organisation, whose administrator is the `elsewhere` role.
+    pub other_org: i64,
     /// (role, user id, bearer token, e-mail) of each role of the world; the
     /// anonymous role has an empty token.
     pub people: Vec<(Roles, i64, String, String)>,
@@ -97,6 +99,12 @@ pub async fn build(t: &TestApp) -> World {
     let (platform_id, platform) = neighbour(t, "platform@example.fr", "Platform", NEAR).await;
     t.db.set_platform_admin(platform_id, true).await.unwrap();
     people.push((routes::PLATFORM, platform_id, platform, "platform@example.fr".to_owned()));
+    let (elsewhere_id, elsewhere) = neighbour(t, "elsewhere@example.fr", "Elsewhere", NEAR).await;
+    let other_org =
+        t.db.create_organisation("Les Autres", "social_service", "", elsewhere_id)
+            .await
+            .unwrap();
+    people.push((routes::ELSEWHERE, elsewhere_id, elsewhere, "elsewhere@example.fr".to_owned()));
     people.push((routes::ANONYMOUS, 0, String::new(), String::new()));
 
     let olive = neighbour(t, "olive@example.fr", "Olive", HOME).await;
@@ -262,7 +270,7 @@ pub async fn build(t: &TestApp) -> World {
     }
 
     World {
-        org, people, olive, karim, momo, nour, momo_login,
+        org, other_org, people, olive, karim, momo, nour, momo_login,
         applicants: applicants.try_into().unwrap(),
         targets: (targets[0], targets[1]),
         open_need, done_need, claim,

@@ -13,12 +13,26 @@ use crate::world::World;
 
 /// The JSON of a successful reply (`null` when empty); fails otherwise.
 pub async fn ok(reply: common::Reply, what: &str) -> Value {
-    assert!(reply.status.is_success(), "{what}: {} {}", reply.status, reply.body);
+    assert!(
+        reply.status.is_success(),
+        "{what}: {} {}",
+        reply.status,
+        reply.body
+    );
     if reply.body.is_empty() {
         Value::Null
     } else {
         reply.json()
     }
+}
+
+/// Sends `body` as `token` and returns the JSON of the successful reply.
+pub async fn send_json(t: &TestApp, token: &str, method: &str, path: &str, body: Value) -> Value {
+    ok(
+        t.api(method, path, token, Some(body)).await,
+        &format!("{method} {path}"),
+    )
+    .await
 }
 
 /// Signs up through the API from an address of its own: sign-up is limited
@@ -46,13 +60,23 @@ pub async fn sign_up(t: &TestApp, email: &str, name: &str) -> (i64, String) {
 pub async fn neighbour(t: &TestApp, email: &str, name: &str, at: (&str, &str)) -> (i64, String) {
     let (id, token) = sign_up(t, email, name).await;
     let place = json!({"lat": at.0, "lng": at.1});
-    ok(t.api("PUT", "/api/v1/me/location", &token, Some(place)).await, "place").await;
+    ok(
+        t.api("PUT", "/api/v1/me/location", &token, Some(place))
+            .await,
+        "place",
+    )
+    .await;
     let profile = json!({
         "display_name": name, "bio": "", "visibility": "neighbours",
         "skills": ["diy"], "interests": [], "languages": ["fr"], "free_tags": [],
         "availability": ["tue-afternoon", "wed-afternoon", "thu-afternoon"]
     });
-    ok(t.api("PUT", "/api/v1/me/profile", &token, Some(profile)).await, "profile").await;
+    ok(
+        t.api("PUT", "/api/v1/me/profile", &token, Some(profile))
+            .await,
+        "profile",
+    )
+    .await;
     (id, token)
 }
 
@@ -64,10 +88,17 @@ pub async fn photo(t: &TestApp, token: &str) {
         .header(header::CONTENT_TYPE, crate::params::multipart_type())
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from(crate::params::multipart("photo", "me.png", &png)))
+        .body(Body::from(crate::params::multipart(
+            "photo", "me.png", &png,
+        )))
         .unwrap();
     let reply = t.send(request).await;
-    assert_eq!(reply.status, axum::http::StatusCode::SEE_OTHER, "photo: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "photo: {}",
+        reply.body
+    );
 }
 
 /// A person the social worker (`worker`) registers in `org`, signed in with
@@ -79,10 +110,21 @@ pub async fn registered(
     name: &str,
 ) -> ((i64, String), (String, String)) {
     let body = json!({"display_name": name, "birth_year": "1961", "language": "fr"});
-    let made = t.api("POST", &format!("/api/v1/orgs/{org}/people"), worker, Some(body)).await;
+    let made = t
+        .api(
+            "POST",
+            &format!("/api/v1/orgs/{org}/people"),
+            worker,
+            Some(body),
+        )
+        .await;
     let made = ok(made, "register").await;
     let login = json!({"login": made["login"], "pin": made["pin"]});
-    let signed = ok(t.api("POST", "/api/v1/login/pin", "", Some(login)).await, "PIN").await;
+    let signed = ok(
+        t.api("POST", "/api/v1/login/pin", "", Some(login)).await,
+        "PIN",
+    )
+    .await;
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     (
         (made["user_id"].as_i64().unwrap(), text(&signed["token"])),

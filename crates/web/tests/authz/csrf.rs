@@ -28,7 +28,10 @@ async fn fingerprint(t: &TestApp, w: &World) -> Vec<String> {
         (&w.olive.1, "/api/v1/me/exchanges".to_owned()),
         (&w.olive.1, "/api/v1/me/tokens".to_owned()),
         (&w.olive.1, "/api/v1/neighbourhood/posts".to_owned()),
-        (&w.olive.1, format!("/api/v1/conversations/{}/messages", w.conversation)),
+        (
+            &w.olive.1,
+            format!("/api/v1/conversations/{}/messages", w.conversation),
+        ),
         (&w.karim.1, format!("/api/v1/orgs/{org}/timebank")),
         (&w.momo.1, format!("/api/v1/safe/{momo}/documents")),
         (&w.momo.1, format!("/api/v1/safe/{momo}/folders")),
@@ -66,7 +69,11 @@ fn who(w: &World, pattern: &str, roles: routes::Roles) -> i64 {
         .iter()
         .map(|r| r.0)
         .find(|r| roles & r != 0 && *r != routes::ANONYMOUS && *r != routes::OWNER)
-        .unwrap_or(if roles & routes::OWNER != 0 { routes::SOCIAL_WORKER } else { routes::MEMBER });
+        .unwrap_or(if roles & routes::OWNER != 0 {
+            routes::SOCIAL_WORKER
+        } else {
+            routes::MEMBER
+        });
     w.people.iter().find(|p| p.0 == role).unwrap().1
 }
 
@@ -83,7 +90,11 @@ async fn cookie(t: &TestApp, w: &World, cookies: &mut BTreeMap<i64, String>, use
     } else if let Some(i) = w.applicants.iter().position(|a| a.0 == user) {
         format!("applicant{}@example.fr", i + 1)
     } else {
-        w.people.iter().find(|p| p.1 == user).map(|p| p.3.clone()).unwrap_or_default()
+        w.people
+            .iter()
+            .find(|p| p.1 == user)
+            .map(|p| p.3.clone())
+            .unwrap_or_default()
     };
     let cookie = if user == w.momo.0 {
         let (login, pin) = &w.momo_login;
@@ -123,8 +134,7 @@ async fn every_form_refuses_a_cross_site_request() {
                 let json = params::api_body(&w, method, pattern).unwrap_or_default();
                 Body::from(json.to_string())
             } else {
-                request =
-                    request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 Body::empty()
             };
             let reply = t.send(request.body(body).unwrap()).await;
@@ -137,7 +147,12 @@ async fn every_form_refuses_a_cross_site_request() {
         // The sessions were real: each still signs its person in.
         for (user, cookie) in &cookies {
             let me = t.get("/api/v1/me", cookie).await;
-            assert_eq!(me.status, StatusCode::OK, "session of user {user}: {}", me.body);
+            assert_eq!(
+                me.status,
+                StatusCode::OK,
+                "session of user {user}: {}",
+                me.body
+            );
         }
         eprintln!(
             "csrf on {:?}: {tried} cross-site requests, {} sessions, {} accepted, {:.1?}",
@@ -151,6 +166,9 @@ async fn every_form_refuses_a_cross_site_request() {
             "cross-site requests not refused with 403:\n{}",
             accepted.join("\n")
         );
-        assert_eq!(before, after, "a refused cross-site request changed the world");
+        assert_eq!(
+            before, after,
+            "a refused cross-site request changed the world"
+        );
     }
 }

@@ -40,7 +40,12 @@ async fn lists_open_to_all_show_nothing_of_others() {
         assert!(!admin["reports"].as_array().unwrap().is_empty(), "{admin}");
         // The claims of Olive's done need: only its people and the bank.
         let claims = format!("/api/v1/exchanges/{}/claims", w.done_need);
-        for role in [routes::MEMBER, routes::OUTSIDER, routes::ELSEWHERE, routes::COORDINATOR] {
+        for role in [
+            routes::MEMBER,
+            routes::OUTSIDER,
+            routes::ELSEWHERE,
+            routes::COORDINATOR,
+        ] {
             let seen = t.api("GET", &claims, token(&w, role), None).await;
             assert_eq!(seen.body, "[]", "claims for role {role}");
         }

@@ -45,15 +45,25 @@ fn value(w: &World, method: &str, pattern: &str, name: &str) -> String {
         ("org", _) => w.org,
         ("id", "orgs") => w.org,
         ("user", "orgs") => pick(w.targets.0, w.targets.1),
-        ("user", "programmes") if pattern.contains("/vet") => pick(w.applicants[0].0, w.applicants[1].0),
+        ("user", "programmes") if pattern.contains("/vet") => {
+            pick(w.applicants[0].0, w.applicants[1].0)
+        }
         ("user", "programmes") => w.momo.0,
         ("transfer", _) => w.transfer,
         ("invitation", _) => w.invitation,
         ("number", _) => w.free_number,
         ("id", "people") if pattern == "/api/v1/people/{id}/voicebox" => w.nour.0,
-        ("id", "people") if pattern.contains("/safe") || pattern.contains("/phone") || pattern.contains("/voicebox") => w.momo.0,
+        ("id", "people")
+            if pattern.contains("/safe")
+                || pattern.contains("/phone")
+                || pattern.contains("/voicebox") =>
+        {
+            w.momo.0
+        }
         ("id", "people") | ("id", "contact") => w.olive.0,
-        ("id", "exchanges") if pattern.contains("endorsements") || pattern.contains("claims") => w.done_need,
+        ("id", "exchanges") if pattern.contains("endorsements") || pattern.contains("claims") => {
+            w.done_need
+        }
         ("id", "exchanges") => w.open_need,
         ("helper", _) => w.karim.0,
         ("skill", _) => return "diy".to_owned(),
@@ -69,7 +79,9 @@ fn value(w: &World, method: &str, pattern: &str, name: &str) -> String {
         ("id", "me/tokens") => pick(w.tokens.0, w.tokens.1),
         ("id", "admin") => w.dead_jobs[which],
         ("owner", _) => w.momo.0,
-        ("id", "safe/documents") | ("id", "documents") if pattern.contains("{link}") => w.documents[0],
+        ("id", "safe/documents") | ("id", "documents") if pattern.contains("{link}") => {
+            w.documents[0]
+        }
         ("id", "safe/documents") | ("id", "documents") => w.documents[which],
         ("link", _) => w.links[which],
         ("id", "safe/folders") => w.folder,
@@ -109,7 +121,12 @@ pub fn path(w: &World, method: &str, pattern: &str) -> String {
 /// Yesterday, as `YYYY-MM-DD`, for visits logged.
 fn yesterday() -> String {
     let day = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-    format!("{:04}-{:02}-{:02}", day.year(), u8::from(day.month()), day.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
 }
 
 /// Routes that read a `multipart/form-data` body before anything else.
@@ -163,7 +180,10 @@ pub fn form_body(w: &World, pattern: &str) -> Vec<(&'static str, String)> {
         "/exchanges/{id}/close" => vec![("step", "cancel".into())],
         "/safe/notes/{id}/edit" => vec![("text", "Rendez-vous CAF mardi".into())],
         "/claims/{id}" => vec![("step", "confirm".into())],
-        "/exchanges/{id}/endorsements/withdraw" => vec![("helper", w.karim.0.to_string()), ("skill", "moving".into())],
+        "/exchanges/{id}/endorsements/withdraw" => vec![
+            ("helper", w.karim.0.to_string()),
+            ("skill", "moving".into()),
+        ],
         "/programmes/{id}/pairings" => vec![
             ("visitor_id", w.karim.0.to_string()),
             ("visited_id", w.momo.0.to_string()),
@@ -181,7 +201,11 @@ pub fn owner_of<'w>(w: &'w World, pattern: &str) -> Option<&'w (i64, String)> {
         return Some(&w.nour);
     }
     if pattern.ends_with("/leave") {
-        return Some(if is_api(pattern) { &w.applicants[1] } else { &w.applicants[0] });
+        return Some(if is_api(pattern) {
+            &w.applicants[1]
+        } else {
+            &w.applicants[0]
+        });
     }
     let momos = pattern.contains("{owner}")
         || here.starts_with("safe/")
@@ -191,7 +215,10 @@ pub fn owner_of<'w>(w: &'w World, pattern: &str) -> Option<&'w (i64, String)> {
         || here == "me/accompaniments"
         || here.starts_with("voicemail/")
         || here == "me/voicemail"
-        || (here == "people" && (pattern.contains("/safe") || pattern.contains("/phone") || pattern.contains("/voicebox")));
+        || (here == "people"
+            && (pattern.contains("/safe")
+                || pattern.contains("/phone")
+                || pattern.contains("/voicebox")));
     if momos {
         return Some(&w.momo);
     }
@@ -218,12 +245,20 @@ pub fn api_body(w: &World, method: &str, pattern: &str) -> Option<Value> {
         "/api/v1/orgs/{id}/invitations" => json!({"role": "member"}),
         "/api/v1/orgs/{id}/people" => json!({"display_name": "Nour"}),
         "/api/v1/orgs/{id}" => json!({"name": "Les Voisins", "kind": "association"}),
-        "/api/v1/orgs/{id}/timebank" => json!({"floor_hours": "10", "ceiling_hours": "100", "confirm_days": "7"}),
-        "/api/v1/orgs/{id}/programmes" => json!({"name": "Visites", "charter": "Je viens chaque semaine et je préviens."}),
+        "/api/v1/orgs/{id}/timebank" => {
+            json!({"floor_hours": "10", "ceiling_hours": "100", "confirm_days": "7"})
+        }
+        "/api/v1/orgs/{id}/programmes" => {
+            json!({"name": "Visites", "charter": "Je viens chaque semaine et je préviens."})
+        }
         "/api/v1/moderation/messages/{id}/warn" => json!({"comment": "Attention"}),
         "/api/v1/moderation/messages/{id}/suspend" => json!({"days": "1"}),
-        "/api/v1/messages/{id}/report" | "/api/v1/neighbourhood/posts/{id}/report" => json!({"reason": "spam"}),
-        "/api/v1/conversations/{id}/messages" | "/api/v1/neighbourhood/posts/{id}/comments" => json!({"body": "Bonjour"}),
+        "/api/v1/messages/{id}/report" | "/api/v1/neighbourhood/posts/{id}/report" => {
+            json!({"reason": "spam"})
+        }
+        "/api/v1/conversations/{id}/messages" | "/api/v1/neighbourhood/posts/{id}/comments" => {
+            json!({"body": "Bonjour"})
+        }
         "/api/v1/programmes/{id}/visited" => json!({"person_id": w.momo.0}),
         "/api/v1/programmes/{id}/join" => json!({"charter_accepted": true}),
         "/api/v1/neighbourhood/posts/{id}/moderation" => json!({"action": "dismiss"}),
@@ -231,8 +266,12 @@ pub fn api_body(w: &World, method: &str, pattern: &str) -> Option<Value> {
         "/api/v1/exchanges/{id}/close" => json!({"step": "cancel"}),
         "/api/v1/notes/{id}" => json!({"text": "Rendez-vous CAF mardi"}),
         "/api/v1/orgs/{id}/telephony/numbers" => json!({"numbers": "+33184601299"}),
-        "/api/v1/orgs/{id}/timebank/transfers" => json!({"recipient": w.olive.0, "hours": "0", "minutes": "5", "why": "Merci", "key": "authz"}),
-        "/api/v1/orgs/{id}/timebank/transfers/{transfer}/reverse" => json!({"why": "Erreur de saisie"}),
+        "/api/v1/orgs/{id}/timebank/transfers" => {
+            json!({"recipient": w.olive.0, "hours": "0", "minutes": "5", "why": "Merci", "key": "authz"})
+        }
+        "/api/v1/orgs/{id}/timebank/transfers/{transfer}/reverse" => {
+            json!({"why": "Erreur de saisie"})
+        }
         "/api/v1/pairings/{id}/visits" => json!({"day": yesterday(), "minutes": "60"}),
         "/api/v1/safe/{owner}/folders" => json!({"name": "Impôts"}),
         "/api/v1/me/accompaniments/{org}" => json!({"consent": true}),

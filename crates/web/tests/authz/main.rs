@@ -267,19 +267,22 @@ async fn check_route(
                 .push(format!("{name} {what}: {} {body}", reply.status));
         }
     }
+    let mut tried = 0;
     for &(role, name) in allowed_roles {
+        // The owner is skipped on routes whose resource belongs to nobody.
+        let Some(token) = token(w, role, pattern) else {
+            continue;
+        };
         let fresh;
         let token = if routes::FRESH_ACTOR.contains(&pattern) && method != "GET" {
             fresh = cast::fresh(t, w, role, n.requests).await;
             fresh.as_str()
         } else {
-            match token(w, role, pattern) {
-                Some(token) => token,
-                None => continue,
-            }
+            token
         };
         let reply = send(t, w, method, pattern, token).await;
         n.requests += 1;
+        tried += 1;
         if refused(&reply) {
             let body = gist(&reply.body);
             n.unproven
@@ -290,6 +293,10 @@ async fn check_route(
             // not tried, as each attempt would change the world further.
             break;
         }
+    }
+    if tried == 0 && policy.roles != routes::NOBODY {
+        n.unproven
+            .push(format!("{what}: no role of its policy could be tried"));
     }
 }
 

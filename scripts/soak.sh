@@ -2,8 +2,9 @@
 # Load and soak: starts the real binary with the demo data on a free
 # loopback port (fresh temporary data folder, SQLite), finds the highest
 # request rate the mixed read/write load of examples/load/ sustains with a
-# p99 under 1 s and no error, then holds 70 % of it for [minutes] while the
-# server's resident memory is read each minute. Prints a summary.
+# p99 under 250 ms and no error in steps of 30 s, then holds 70 % of it for
+# [minutes] while the server's resident memory is read each minute. Prints
+# a summary.
 #
 # With ENTRAIDE_SOAK_POSTGRES_URL set it does the same on PostgreSQL, in a
 # new schema of that database (created with psql, reached through the
@@ -11,14 +12,14 @@
 #
 # Bounded: [minutes] is at most 240, the rate search at most 24 steps, and
 # every request goes to 127.0.0.1. SOAK_STEP_SECONDS sets the length of a
-# search step (default 10); SOAK_RATE=N skips the search and holds N/s;
+# search step (default 30); SOAK_RATE=N skips the search and holds N/s;
 # SOAK_ONLY=sqlite or SOAK_ONLY=postgres runs one backend.
 # Usage: scripts/soak.sh [minutes]      (default 10; needs curl, and psql for PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/entraide-target}"
 MINUTES="${1:-10}"
-STEP_SECONDS="${SOAK_STEP_SECONDS:-10}"
+STEP_SECONDS="${SOAK_STEP_SECONDS:-30}"
 if ! [[ "$MINUTES" =~ ^[0-9]+$ ]] || [ "$MINUTES" -lt 1 ] || [ "$MINUTES" -gt 240 ]; then
   echo "minutes must be a whole number from 1 to 240" >&2; exit 2
 fi

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::messages::UNREAD_FILTER;
+use crate::messages::{UNREAD_CAP, UNREAD_FILTER};
 use crate::{Db, Flag, Listing, Page, StoreError, now};
 
 /// What a group conversation belongs to; its members come from there.
@@ -154,7 +154,8 @@ const CONVERSATION_JOINS: &str = "LEFT JOIN users du ON c.kind = 'direct' \
      LEFT JOIN pairings p ON p.id = c.pairing_id LEFT JOIN programmes g ON g.id = p.programme_id \
      LEFT JOIN users pv ON pv.id = p.visitor_id LEFT JOIN users pd ON pd.id = p.visited_id";
 
-/// A conversation in a person's list: unread count and last message.
+/// A conversation in a person's list: unread count (up to
+/// [`UNREAD_CAP`]) and last message.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct ConversationSummary {
     #[sqlx(flatten)]
@@ -388,8 +389,8 @@ impl Db {
     ) -> Result<Listing<ConversationSummary>, StoreError> {
         let sql = format!(
             "{CONVERSATION_SELECT}, cm.muted, \
-             (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id \
-              AND m.id > cm.last_read_message_id AND {UNREAD_FILTER}) AS unread, \
+             (SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
+              AND m.id > cm.last_read_message_id AND {UNREAD_FILTER} LIMIT {UNREAD_CAP}) AS capped) AS unread, \
              la.display_name AS last_author_name, \
              CASE WHEN lm.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM blocks b \
                WHERE b.blocker_id = $1 AND b.blocked_id = lm.author_id) THEN lm.body ELSE '' END AS last_body \

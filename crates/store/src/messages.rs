@@ -34,6 +34,10 @@ pub struct Posted {
 
 /// Not counted: one's own messages, hidden ones, and those of people one
 /// blocked. `$1` is the reader; `m` the messages.
+/// Unread counts stop here (shown as "99+"): counting further costs a
+/// read of every unread row on each page for nothing anyone can use.
+pub const UNREAD_CAP: i64 = 100;
+
 pub(crate) const UNREAD_FILTER: &str = "m.hidden_at IS NULL AND COALESCE(m.author_id, 0) <> $1 \
      AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $1 AND b.blocked_id = m.author_id)";
 
@@ -209,13 +213,13 @@ impl Db {
     }
 
     /// Messages `user` has not read, across the conversations they did not
-    /// mute; their own, hidden ones and those of people they blocked are
-    /// not counted.
+    /// mute, up to [`UNREAD_CAP`]; their own, hidden ones and those of
+    /// people they blocked are not counted.
     pub async fn unread_messages(&self, user: i64) -> Result<i64, StoreError> {
         let sql = format!(
-            "SELECT COUNT(*) FROM conversation_members cm JOIN messages m \
+            "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_members cm JOIN messages m \
              ON m.conversation_id = cm.conversation_id AND m.id > cm.last_read_message_id \
-             WHERE cm.user_id = $1 AND cm.muted = 0 AND {UNREAD_FILTER}"
+             WHERE cm.user_id = $1 AND cm.muted = 0 AND {UNREAD_FILTER} LIMIT {UNREAD_CAP}) AS capped"
         );
         Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(user)

@@ -215,13 +215,17 @@ impl Db {
         Ok(Listing::cut(rows, page))
     }
 
+    /// `user`'s unread notifications, up to [`crate::messages::UNREAD_CAP`].
     pub async fn unread_notifications(&self, user: i64) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-        )
-        .bind(user)
-        .fetch_one(&self.pool)
-        .await?)
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = $1 \
+             AND read_at IS NULL LIMIT {}) AS capped",
+            crate::messages::UNREAD_CAP
+        );
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Marks one of `user`'s notifications read and returns where it leads.

@@ -43,7 +43,7 @@ document.addEventListener("DOMContentLoaded", () => {
       document.querySelectorAll(`[data-count="${name}"]`).forEach((slot) => {
         slot.textContent = "";
         if (value > 0) {
-          slot.append(` (${value}`);
+          slot.append(` (${value >= 100 ? "99+" : value}`);
           const hidden = document.createElement("span");
           hidden.className = "visually-hidden";
           hidden.textContent = ` ${unread}`;

@@ -745,6 +745,7 @@ conversation-unread = { $count ->
     [one] 1 unread message
    *[other] { $count } unread messages
 }
+conversation-unread-many = more than 99 unread messages
 conversation-muted = muted
 conversation-no-message = No message yet.
 conversation-see-exchange = See the exchange

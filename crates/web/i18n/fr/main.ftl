@@ -745,6 +745,7 @@ conversation-unread = { $count ->
     [one] 1 message non lu
    *[other] { $count } messages non lus
 }
+conversation-unread-many = plus de 99 messages non lus
 conversation-muted = en sourdine
 conversation-no-message = Pas encore de message.
 conversation-see-exchange = Voir l'échange

@@ -52,7 +52,9 @@ pub async fn list(
             .into_iter()
             .map(|c| Item {
                 name: title(me.ctx.lang, &c.conversation),
-                unread: if c.unread > 0 {
+                unread: if c.unread >= entraide_store::messages::UNREAD_CAP {
+                    me.ctx.lang.t("conversation-unread-many")
+                } else if c.unread > 0 {
                     me.ctx.lang.t_count("conversation-unread", c.unread, &[])
                 } else {
                     String::new()

@@ -61,10 +61,32 @@ pub async fn notify(
 /// What the counters in the page header show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Counts {
-    /// Unread notifications.
+    /// Unread notifications, counted up to 100 (100 means "100 or more").
     pub notifications: i64,
-    /// Unread messages in conversations that are not muted.
+    /// Unread messages in conversations that are not muted, counted up to
+    /// 100 (100 means "100 or more").
     pub messages: i64,
+}
+
+impl Counts {
+    /// Unread messages as people read them ("99+" once at the cap).
+    pub fn messages_text(&self) -> String {
+        shown_count(self.messages)
+    }
+
+    /// Unread notifications as people read them ("99+" once at the cap).
+    pub fn notifications_text(&self) -> String {
+        shown_count(self.notifications)
+    }
+}
+
+/// A count as people read it: "99+" once it reaches the cap.
+pub fn shown_count(count: i64) -> String {
+    if count >= entraide_store::messages::UNREAD_CAP {
+        format!("{}+", entraide_store::messages::UNREAD_CAP - 1)
+    } else {
+        count.to_string()
+    }
 }
 
 pub async fn counts(state: &AppState, user: i64) -> Result<Counts, AppError> {

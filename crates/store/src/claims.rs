@@ -201,11 +201,6 @@ impl Db {
             None
         };
         let at = now();
-        // A step that pays takes its bank's turn, like any transfer.
-        let _turn = match accounts {
-            Some(_) => Some(self.bank_turn(seen.bank_id).await),
-            None => None,
-        };
         let mut tx = self.pool.begin().await?;
         let (state, minutes): (String, i64) = sqlx::query_as(
             "UPDATE time_claims SET updated_at = $1 WHERE id = $2 RETURNING state, minutes",

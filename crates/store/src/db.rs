@@ -27,16 +27,7 @@ pub struct Db {
     pub(crate) cache: Option<Arc<Cache>>,
     /// PostgreSQL only: where [`crate::live`] opens its listening connection.
     pub(crate) listen_url: Option<Redacted>,
-    /// One queue per time bank: this node's transfers of a bank take turns
-    /// before they take a connection (see [`Db::bank_turn`]).
-    pub(crate) banks: Arc<BankQueues>,
 }
-
-/// The per-bank turns of [`Db::bank_turn`]; one small entry per bank.
-#[derive(Debug, Default)]
-pub(crate) struct BankQueues(
-    std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
-);
 
 /// A database URL kept out of logs and debug output (it holds a password).
 #[derive(Clone)]
@@ -115,26 +106,7 @@ impl Db {
             backend,
             cache,
             listen_url,
-            banks: Arc::default(),
         })
-    }
-
-    /// Waits for this node's turn to move time in `bank`. Transfers of one
-    /// bank touch the same few account rows, so they wait for each other's
-    /// row locks anyway; waiting here instead, before a connection is taken,
-    /// keeps the pool free for everything else (without it, a burst of
-    /// gifts between two busy accounts held every connection while they
-    /// queued on the rows, and the whole server fell behind).
-    pub(crate) async fn bank_turn(&self, bank: i64) -> tokio::sync::OwnedMutexGuard<()> {
-        let queue = {
-            let mut queues = self
-                .banks
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            queues.entry(bank).or_default().clone()
-        };
-        queue.lock_owned().await
     }
 
     /// Taken by every write to the tables the sign-in cache reads.

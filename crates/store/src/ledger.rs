@@ -237,7 +237,6 @@ impl Db {
     }
 
     async fn apply(&self, m: &Movement<'_>, limits: Limits) -> Result<Transfer, TransferError> {
-        let _turn = self.bank_turn(m.bank).await;
         let mut tx = self.pool.begin().await?;
         match apply_in(&mut tx, m, limits).await {
             Ok(transfer) => {

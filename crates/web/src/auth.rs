@@ -63,6 +63,22 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The request's language: the language cookie, then the account's, then
+/// `Accept-Language`, then French.
+fn language(headers: &HeaderMap, user: Option<&User>) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::from_code)
+        .or_else(|| user.and_then(|u| Lang::from_code(&u.locale)))
+        .or_else(|| {
+            headers
+                .get(ACCEPT_LANGUAGE)?
+                .to_str()
+                .ok()
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
 /// Middleware: resolves the person and language and stores the [`Ctx`].
 /// A wrong bearer token is refused outright rather than treated as anonymous.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -86,17 +102,8 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 entraide_store::StoreError::NotFound => AppError::Unauthorized,
                 other => AppError::from(other),
             };
-            let lang = cookie(headers, LANG_COOKIE)
-                .and_then(Lang::from_code)
-                .or_else(|| {
-                    headers
-                        .get(ACCEPT_LANGUAGE)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(Lang::from_accept_language)
-                })
-                .unwrap_or_default();
             let ctx = Ctx {
-                lang,
+                lang: language(headers, None),
                 ..Ctx::default()
             };
             let api = bearer || request.uri().path().starts_with("/api/");
@@ -106,17 +113,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             return crate::error::error_response(&error, &ctx, api);
         }
     };
-    let lang = cookie(headers, LANG_COOKIE)
-        .and_then(Lang::from_code)
-        .or_else(|| user.as_ref().and_then(|u| Lang::from_code(&u.locale)))
-        .or_else(|| {
-            headers
-                .get(ACCEPT_LANGUAGE)?
-                .to_str()
-                .ok()
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or_default();
+    let lang = language(headers, user.as_ref());
     let path = request
         .uri()
         .path_and_query()

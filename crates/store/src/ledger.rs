@@ -2,14 +2,15 @@
 //! entries, applied so that a bank's balances always add up to zero and
 //! stay within its limits, whatever runs at the same time.
 //!
-//! A transfer is one transaction that writes before it reads: the payer's
-//! row is debited only if it stays above the floor (the organisation's own
-//! account, which pays collective work, has none), the payee's credited
-//! only if it stays under the ceiling (both conditions in the `UPDATE`
-//! itself, so concurrent transfers cannot both pass a stale check), the two
-//! rows in the order of their ids (no deadlock between A→B and B→A), then
-//! the transfer and its entries. Its idempotency key is unique: a retried
-//! request finds the first one instead of paying twice.
+//! A transfer is one transaction that writes before it reads: the transfer
+//! row first, then the payer's row, debited only if it stays above the
+//! floor (the organisation's own account, which pays collective work, has
+//! none), and the payee's, credited only if it stays under the ceiling
+//! (both conditions in the `UPDATE` itself, so concurrent transfers cannot
+//! both pass a stale check), the two rows in the order of their ids (no
+//! deadlock between A→B and B→A), then both entries at once. Its
+//! idempotency key is unique: a retried request finds the first one
+//! instead of paying twice.
 
 use entraide_core::ledger::{Limits, Minutes, Refusal};
 use serde::Serialize;
@@ -267,6 +268,31 @@ pub(crate) async fn apply_in(
     if m.from == m.to {
         return Err(Refusal::SameAccount.into());
     }
+    // The transfer's row before the accounts': it waits on no other
+    // transfer, and a repeated key fails here, before any account is locked.
+    // From the first account's update to the commit, every transfer that
+    // touches either account waits, so that stretch is kept to three
+    // statements.
+    let sql = format!(
+        "INSERT INTO time_transfers (bank_id, from_account, to_account, minutes, kind, reason, \
+             exchange_id, reverses, idempotency_key, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {TRANSFER_COLUMNS}"
+    );
+    let inserted = sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql))
+        .bind(m.bank)
+        .bind(m.from)
+        .bind(m.to)
+        .bind(m.minutes)
+        .bind(m.kind)
+        .bind(m.reason)
+        .bind(m.exchange_id)
+        .bind(m.reverses)
+        .bind(m.key)
+        .bind(m.by)
+        .bind(now())
+        .fetch_one(&mut **tx)
+        .await;
+    let transfer = inserted.map_err(StoreError::from)?;
     // Lower id first, so two opposite transfers lock in the same order.
     let mut balances = [(m.from, 0_i64), (m.to, 0_i64)];
     let order = if m.from < m.to { [0, 1] } else { [1, 0] };
@@ -297,9 +323,9 @@ pub(crate) async fn apply_in(
             .await?
         };
         let Some(after) = after else {
-            // Dropping the transaction rolls back the other account. When
-            // both limits would refuse, the payer's floor is the answer,
-            // whichever row came first.
+            // Dropping the transaction rolls back the transfer and the
+            // other account. When both limits would refuse, the payer's
+            // floor is the answer, whichever row came first.
             let payer_short: i64 = if account == m.from || payer_done {
                 0
             } else {
@@ -322,40 +348,19 @@ pub(crate) async fn apply_in(
         balances[i].1 = after;
         payer_done |= account == m.from;
     }
-    let sql = format!(
-        "INSERT INTO time_transfers (bank_id, from_account, to_account, minutes, kind, reason, \
-             exchange_id, reverses, idempotency_key, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {TRANSFER_COLUMNS}"
-    );
-    let inserted = sqlx::query_as::<_, Transfer>(sqlx::AssertSqlSafe(sql))
-        .bind(m.bank)
-        .bind(m.from)
-        .bind(m.to)
-        .bind(m.minutes)
-        .bind(m.kind)
-        .bind(m.reason)
-        .bind(m.exchange_id)
-        .bind(m.reverses)
-        .bind(m.key)
-        .bind(m.by)
-        .bind(now())
-        .fetch_one(&mut **tx)
-        .await;
-    let transfer = inserted.map_err(StoreError::from)?;
-    for (account, signed, after) in [
-        (m.from, -m.minutes, balances[0].1),
-        (m.to, m.minutes, balances[1].1),
-    ] {
-        sqlx::query(
-                "INSERT INTO time_entries (transfer_id, account_id, minutes, balance_after) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(transfer.id)
-            .bind(account)
-            .bind(signed)
-            .bind(after)
-            .execute(&mut **tx)
-            .await?;
-    }
+    sqlx::query(
+        "INSERT INTO time_entries (transfer_id, account_id, minutes, balance_after) \
+         VALUES ($1, $2, $3, $4), ($1, $5, $6, $7)",
+    )
+    .bind(transfer.id)
+    .bind(m.from)
+    .bind(-m.minutes)
+    .bind(balances[0].1)
+    .bind(m.to)
+    .bind(m.minutes)
+    .bind(balances[1].1)
+    .execute(&mut **tx)
+    .await?;
     Ok(transfer)
 }
 

@@ -96,7 +96,8 @@ impl Point {
 
     /// Cells that together hold every point within `radius_m`: rings of
     /// cells around this one, enough rings to reach past the radius (centres
-    /// of neighbouring cells lie about 1.7 edges apart).
+    /// of neighbouring cells lie about 1.7 edges apart), less the cells of
+    /// the rings' corners that lie wholly outside it.
     pub fn covering(self, radius_m: f64) -> Covering {
         let radius_m = radius_m.clamp(0.0, MAX_RADIUS_M);
         let (resolution, edge) = if radius_m <= AREA_MAX_RADIUS_M {
@@ -104,21 +105,45 @@ impl Point {
         } else {
             (WIDE_AREA_RESOLUTION, WIDE_AREA_EDGE_M)
         };
-        let rings = (radius_m / edge).ceil() as u32 + 1;
         let cells: Vec<i64> = self
-            .cell_at(resolution)
-            .map(|c| {
-                c.grid_disk::<Vec<_>>(rings)
-                    .into_iter()
-                    .map(|c| u64::from(c) as i64)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .cells_within(resolution, edge, radius_m)
+            .into_iter()
+            .map(|c| u64::from(c) as i64)
+            .collect();
         if resolution == AREA_RESOLUTION {
             Covering::Areas(cells)
         } else {
             Covering::WideAreas(cells)
         }
+    }
+
+    /// The cells of `resolution` that may hold a point within `radius_m`.
+    ///
+    /// The rings around this point's cell form a hexagon, which holds about
+    /// 2.4 times the circle's area at 3 km; a cell is kept only when its
+    /// nearest possible point (its centre less its circumradius, the
+    /// distance to its farthest corner) comes within the radius. The
+    /// databases filter by a planar distance, which strays from the great
+    /// circle by well under 1 % within 30 km, hence the margin.
+    fn cells_within(self, resolution: Resolution, edge: f64, radius_m: f64) -> Vec<CellIndex> {
+        let (Ok(here), Some(cell)) = (LatLng::new(self.lat, self.lng), self.cell_at(resolution))
+        else {
+            return Vec::new();
+        };
+        let rings = (radius_m / edge).ceil() as u32 + 1;
+        let reach = radius_m * 1.01 + 10.0;
+        cell.grid_disk::<Vec<_>>(rings)
+            .into_iter()
+            .filter(|c| {
+                let centre = LatLng::from(*c);
+                let circumradius = c
+                    .boundary()
+                    .iter()
+                    .map(|corner| centre.distance_m(*corner))
+                    .fold(0.0, f64::max);
+                here.distance_m(centre) <= reach + circumradius
+            })
+            .collect()
     }
 
     /// The index cell this point falls in (see [`INDEX_RESOLUTION`]).
@@ -128,15 +153,14 @@ impl Point {
 
     /// Index cells that together hold every point within `radius_m`.
     pub fn index_covering(self, radius_m: f64) -> Vec<u64> {
-        let rings = (radius_m.clamp(0.0, MAX_RADIUS_M) / INDEX_EDGE_M).ceil() as u32 + 1;
-        self.cell_at(INDEX_RESOLUTION)
-            .map(|c| {
-                c.grid_disk::<Vec<_>>(rings)
-                    .into_iter()
-                    .map(u64::from)
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.cells_within(
+            INDEX_RESOLUTION,
+            INDEX_EDGE_M,
+            radius_m.clamp(0.0, MAX_RADIUS_M),
+        )
+        .into_iter()
+        .map(u64::from)
+        .collect()
     }
 
     /// Squared planar distance in "degrees of latitude", with longitude
@@ -257,6 +281,50 @@ mod tests {
             }
         }
         assert!(matches!(centre.covering(3000.0), Covering::Areas(c) if c.len() < 100));
+    }
+
+    #[test]
+    fn coverings_leave_out_the_rings_corners() {
+        let centre = Point {
+            lat: 48.8655,
+            lng: 2.3776,
+        };
+        // The whole hexagon of rings held 169 index cells at 3 km; the
+        // circle needs about a third of that.
+        let index = centre.index_covering(3000.0);
+        assert!((40..80).contains(&index.len()), "{} cells", index.len());
+        let Covering::Areas(areas) = centre.covering(3000.0) else {
+            panic!("3 km is read in areas");
+        };
+        assert!(areas.len() < 20, "{} areas", areas.len());
+    }
+
+    proptest::proptest! {
+        /// Any point the databases would count within the radius (by the
+        /// planar distance of [`Point::lng_scale`]) lies in a covering cell.
+        #[test]
+        fn coverings_hold_every_point_the_databases_count_in(
+            lat in 41.0_f64..51.5,
+            lng in -5.0_f64..9.5,
+            radius in 0.0_f64..30_000.0,
+            fraction in 0.0_f64..=1.0,
+            angle in 0.0_f64..std::f64::consts::TAU,
+        ) {
+            let centre = Point { lat, lng };
+            let metres = radius * fraction;
+            let p = Point {
+                lat: lat + metres * angle.cos() / 111_195.0,
+                lng: lng + metres * angle.sin() / (111_195.0 * centre.lng_scale()),
+            };
+            let held = match centre.covering(radius) {
+                Covering::Areas(cells) => cells.contains(&p.area()),
+                Covering::WideAreas(cells) => cells.contains(&p.wide_area()),
+            };
+            proptest::prop_assert!(held);
+            if radius <= AREA_MAX_RADIUS_M {
+                proptest::prop_assert!(centre.index_covering(radius).contains(&p.index_cell()));
+            }
+        }
     }
 
     #[test]

@@ -43,37 +43,11 @@ impl Db {
     /// on a plane scaled at the search point's latitude (exact to a few
     /// metres at these radii), computed by the database so that both
     /// backends sort identically; ties go to the newest.
-    ///
-    /// Sorted by distance, the page asked for often lies well inside the
-    /// radius: where exchanges are dense, a quarter of the radius holds the
-    /// first pages. Everything within a smaller circle comes, in this order,
-    /// before everything outside it, so when the smaller circle fills the
-    /// page (and the row after it), that page is the whole radius's page.
-    /// A quarter, then half, then the whole: where the circles fall short,
-    /// the two smaller searches cost about a third of the whole one.
     pub async fn search_exchanges(
         &self,
         search: &Search,
         page: Page,
     ) -> Result<Listing<Exchange>, StoreError> {
-        if let (Sort::Distance, Some((point, radius))) = (search.sort, search.near) {
-            for share in [0.25, 0.5] {
-                let inner = Search {
-                    near: Some((point, radius * share)),
-                    ..search.clone()
-                };
-                let rows = self.search_rows(&inner, page).await?;
-                if rows.len() as i64 == page.limit() {
-                    return Ok(Listing::cut(rows, page));
-                }
-            }
-        }
-        let rows = self.search_rows(search, page).await?;
-        Ok(Listing::cut(rows, page))
-    }
-
-    /// The rows of one page, and the one after it, within the search's radius.
-    async fn search_rows(&self, search: &Search, page: Page) -> Result<Vec<Exchange>, StoreError> {
         let mut c = Clauses::default();
         if search.open_only {
             c.push("e.state = 'open'".to_owned());
@@ -160,6 +134,7 @@ impl Db {
             c.where_sql()
         );
         let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        Ok(bind_all!(query, &c.args).fetch_all(&self.pool).await?)
+        let rows = bind_all!(query, &c.args).fetch_all(&self.pool).await?;
+        Ok(Listing::cut(rows, page))
     }
 }

@@ -382,31 +382,23 @@ impl Db {
     }
 
     /// `user`'s conversations, the most recently active first.
-    ///
-    /// The page is cut first and each of its conversations' last message
-    /// is then read by its id. Joined as `lm.id = (SELECT MAX(…))` over the
-    /// whole list, PostgreSQL came to read a conversation's every message
-    /// once the table had grown under the soak (15,500 blocks a call from
-    /// 300, p99 past 400 ms); per row of the page it stays an index probe.
     pub async fn conversations_of(
         &self,
         user: i64,
         page: Page,
     ) -> Result<Listing<ConversationSummary>, StoreError> {
         let sql = format!(
-            "SELECT q.*, la.display_name AS last_author_name, \
-             CASE WHEN lm.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM blocks b \
-               WHERE b.blocker_id = $1 AND b.blocked_id = lm.author_id) THEN lm.body ELSE '' END AS last_body \
-             FROM ({CONVERSATION_SELECT}, cm.muted, \
+            "{CONVERSATION_SELECT}, cm.muted, \
              (SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
               AND m.id > cm.last_read_message_id AND {UNREAD_FILTER} LIMIT {UNREAD_CAP}) AS capped) AS unread, \
-             (SELECT MAX(x.id) FROM messages x WHERE x.conversation_id = c.id) AS last_message_id \
+             la.display_name AS last_author_name, \
+             CASE WHEN lm.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM blocks b \
+               WHERE b.blocker_id = $1 AND b.blocked_id = lm.author_id) THEN lm.body ELSE '' END AS last_body \
              FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id {CONVERSATION_JOINS} \
-             WHERE cm.user_id = $1 \
-             ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT $2 OFFSET $3) AS q \
-             LEFT JOIN messages lm ON lm.id = q.last_message_id \
+             LEFT JOIN messages lm ON lm.id = (SELECT MAX(x.id) FROM messages x WHERE x.conversation_id = c.id) \
              LEFT JOIN users la ON la.id = lm.author_id \
-             ORDER BY COALESCE(q.last_message_at, q.created_at) DESC, q.id DESC"
+             WHERE cm.user_id = $1 \
+             ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT $2 OFFSET $3"
         );
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(user)

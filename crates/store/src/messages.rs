@@ -214,11 +214,15 @@ impl Db {
 
     /// Messages `user` has not read, across the conversations they did not
     /// mute, up to [`UNREAD_CAP`]; their own, hidden ones and those of
-    /// people they blocked are not counted.
+    /// people they blocked are not counted. The range names both columns of
+    /// the `(conversation_id, id)` index, as in
+    /// [`Db::conversations_of`](crate::Db::conversations_of), so that
+    /// PostgreSQL cannot take the primary key's walk instead.
     pub async fn unread_messages(&self, user: i64) -> Result<i64, StoreError> {
         let sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_members cm JOIN messages m \
-             ON m.conversation_id = cm.conversation_id AND m.id > cm.last_read_message_id \
+             ON m.conversation_id = cm.conversation_id \
+             AND (m.conversation_id, m.id) > (cm.conversation_id, cm.last_read_message_id) \
              WHERE cm.user_id = $1 AND cm.muted = 0 AND {UNREAD_FILTER} LIMIT {UNREAD_CAP}) AS capped"
         );
         Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))

@@ -12,8 +12,15 @@
 #
 # Bounded: [minutes] is at most 240, the rate search at most 24 steps, and
 # every request goes to 127.0.0.1. SOAK_STEP_SECONDS sets the length of a
-# search step (default 30); SOAK_RATE=N skips the search and holds N/s;
+# search step (default 30); SOAK_RATE=N skips the search and holds N/s,
+# and SOAK_RATE="N M …" holds each rate in turn for [minutes];
 # SOAK_ONLY=sqlite or SOAK_ONLY=postgres runs one backend.
+#
+# SOAK_DATABASE_URL=sqlite://…|postgres://… runs on that database instead,
+# as it is (not wiped: the million-member region that
+# examples/matching_bench.rs generates, say), with the demo seeded on top if
+# it is not there yet; SOAK_ONLY and ENTRAIDE_SOAK_POSTGRES_URL are then
+# ignored.
 # Usage: scripts/soak.sh [minutes]      (default 10; needs curl, and psql for PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +60,19 @@ wait_up() { # url
   echo "server did not start" >&2; exit 1
 }
 
+summarise() { # label max rate results: the load tool's key=value lines into a table
+  {
+    echo
+    echo "### $1: max $2 requests/s; soak at $3 requests/s for $MINUTES min"
+    echo "| minute | requests | p50 ms | p99 ms | max ms | errors | RSS MB |"
+    echo "|---|---|---|---|---|---|---|"
+    awk '/^minute=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", v["minute"], v["requests"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["errors"], v["rss_mb"] }' "$4"
+    awk '/^total/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "total: %s requests, %s errors (%s), %s expected refusals, p99 %s ms, late starts %s\n", v["requests"], v["errors"], v["error_kinds"], v["refused"], v["p99_ms"], v["late_starts"] }' "$4"
+  } >>"$WORK/summary.md"
+}
+
 run_backend() { # label database_url
   local label=$1 url=$2 dir="$WORK/$1" port
   mkdir -p "$dir"
@@ -64,40 +84,38 @@ run_backend() { # label database_url
   wait_up "http://127.0.0.1:$port/healthz"
   local base="http://127.0.0.1:$port"
 
-  local max soak_rate
+  local max rates rate
   if [ -n "${SOAK_RATE:-}" ]; then
-    # A rate chosen by hand skips the search: to hold a rate known to be
-    # sustainable, or to compare runs at the same rate.
-    max="not searched"; soak_rate=$SOAK_RATE
+    # Rates chosen by hand skip the search: to hold a rate known to be
+    # sustainable, to compare runs at the same rate, or to try a few.
+    max="not searched"; rates=$SOAK_RATE
   else
     echo "== $label: searching the maximum rate ($STEP_SECONDS s steps)"
     "$LOAD" --base "$base" --max --step-seconds "$STEP_SECONDS" --pid "$SERVER_PID" | tee "$dir/max.txt"
     max=$(awk -F= '/^max_rate=/ {print $2}' "$dir/max.txt")
-    soak_rate=$(( max * 70 / 100 ))
+    rates=$(( max * 70 / 100 ))
   fi
-  if ! [[ "$soak_rate" =~ ^[0-9]+$ ]] || [ "$soak_rate" -lt 1 ]; then echo "$label: no passing rate found" >&2; return 1; fi
-
-  echo "== $label: soak at $soak_rate requests/s (max: $max) for $MINUTES min"
-  "$LOAD" --base "$base" --rate "$soak_rate" --seconds $(( MINUTES * 60 )) --pid "$SERVER_PID" | tee "$dir/soak.txt"
+  local first=1
+  for rate in $rates; do
+    # Between two rates the server is left 10 s to finish what is in flight.
+    [ "$first" = 1 ] || sleep 10
+    first=0
+    if ! [[ "$rate" =~ ^[0-9]+$ ]] || [ "$rate" -lt 1 ]; then echo "$label: no passing rate found" >&2; return 1; fi
+    echo "== $label: soak at $rate requests/s (max: $max) for $MINUTES min"
+    "$LOAD" --base "$base" --rate "$rate" --seconds $(( MINUTES * 60 )) --pid "$SERVER_PID" | tee "$dir/soak-$rate.txt"
+    summarise "$label" "$max" "$rate" "$dir/soak-$rate.txt"
+  done
 
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   if grep -qiE 'panic|ERROR' "$dir/log"; then
     echo "$label: the server log has errors:" >&2; grep -iE 'panic|ERROR' "$dir/log" | head -5 >&2
   fi
-
-  # key=value lines of the load tool into a table.
-  {
-    echo
-    echo "### $label: max $max requests/s; soak at $soak_rate requests/s for $MINUTES min"
-    echo "| minute | requests | p50 ms | p99 ms | max ms | errors | RSS MB |"
-    echo "|---|---|---|---|---|---|---|"
-    awk '/^minute=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "| %s | %s | %s | %s | %s | %s | %s |\n", v["minute"], v["requests"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["errors"], v["rss_mb"] }' "$dir/soak.txt"
-    awk '/^total/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "total: %s requests, %s errors (%s), %s expected refusals, p99 %s ms, late starts %s\n", v["requests"], v["errors"], v["error_kinds"], v["refused"], v["p99_ms"], v["late_starts"] }' "$dir/soak.txt"
-  } >>"$WORK/summary.md"
 }
 
+if [ -n "${SOAK_DATABASE_URL:-}" ]; then
+  run_backend "${SOAK_DATABASE_URL%%:*}" "$SOAK_DATABASE_URL"
+  cat "$WORK/summary.md"; exit 0
+fi
 if [ "${SOAK_ONLY:-}" != postgres ]; then
   run_backend sqlite "sqlite://$WORK/sqlite/entraide.db"
 fi

@@ -128,9 +128,15 @@ impl Db {
         };
         let limit = c.arg(Arg::Int(page.limit()));
         let offset = c.arg(Arg::Int(page.offset()));
+        // The page's ids first, then their rows: every filter but the words
+        // and the day reads only columns of `exchanges_fine_area`, so the
+        // candidates inside the circle are sorted from the index and only
+        // the page's rows are read from the table. (Every exchange has its
+        // owner, so the join is left to the outer query.)
         let sql = format!(
-            "SELECT {EXCHANGE_COLUMNS} FROM exchanges e JOIN users o ON o.id = e.owner_id{} \
-             ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            "SELECT {EXCHANGE_COLUMNS} FROM exchanges e JOIN users o ON o.id = e.owner_id \
+             WHERE e.id IN (SELECT e.id FROM exchanges e{} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
+             ORDER BY {order}",
             c.where_sql()
         );
         let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));

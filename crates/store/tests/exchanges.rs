@@ -192,6 +192,37 @@ async fn search_folds_accents_stems_and_sorts_the_same_everywhere() -> TestResul
 }
 
 #[tokio::test]
+async fn pages_by_distance_follow_each_other_nearest_first_ties_to_the_newest() -> TestResult {
+    for db in backends().await? {
+        let owner = person(&db, "pages@example.fr", None).await?;
+        let mut posted = Vec::new();
+        for metres in [700.0, 100.0, 400.0, 400.0, 2500.0] {
+            let id = post(&db, owner, &need("Courses", "", "errands"), near(metres)).await?;
+            posted.push((metres, id));
+        }
+        // Nearest first; the two at 400 m newest first.
+        posted.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        let expected: Vec<i64> = posted.iter().map(|p| p.1).collect();
+        let search = open_near("", Sort::Distance);
+        let mut paged = Vec::new();
+        for number in 1..=3 {
+            let page = db.search_exchanges(&search, Page::new(number, 2)).await?;
+            assert_eq!(page.more, number < 3, "page {number}");
+            paged.extend(page.rows.iter().map(|e| e.id));
+        }
+        assert_eq!(paged, expected);
+        // Equal relevance falls back on the distance.
+        let words = open_near("courses", Sort::Relevance);
+        let first = db.search_exchanges(&words, Page::new(1, 2)).await?;
+        assert_eq!(
+            first.rows.iter().map(|e| e.id).collect::<Vec<_>>(),
+            expected[..2]
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_lifecycle_runs_invite_accept_done_and_refuses_the_rest() -> TestResult {
     for db in backends().await? {
         let owner = person(&db, "asker@example.fr", None).await?;

@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: its index entries already end with the row's id
+-- (the rowid, which `exchanges.id` is), so the search's choice of a page's
+-- ids reads the index alone. PostgreSQL's twin adds the id to the index.

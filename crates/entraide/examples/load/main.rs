@@ -48,6 +48,8 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// errors: an overloaded server must not make the generator eat the machine.
 const MAX_IN_FLIGHT: u64 = 2_000;
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Idle pooled connections are dropped after this (see `setup`).
+pub const IDLE: Duration = Duration::from_secs(4);
 const LATE: Duration = Duration::from_millis(10);
 
 fn arg(name: &str, default: &str) -> String {

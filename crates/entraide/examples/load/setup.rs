@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Error, TIMEOUT};
+use super::{Error, IDLE, TIMEOUT};
 
 pub const PASSWORD: &str = "entraide-demo";
 pub const PEOPLE: &[&str] = &[
@@ -65,6 +65,12 @@ pub async fn setup(base: String) -> Result<Setup, Error> {
     let client = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .pool_max_idle_per_host(256)
+        // The server closes a keep-alive connection left idle for its header
+        // deadline (10 s by default). A pooled connection picked up just as
+        // the server closes it fails the request as a transport error, so
+        // the generator lets idle connections go well before that, as
+        // browsers do.
+        .pool_idle_timeout(IDLE)
         .build()?;
     let mut people = Vec::new();
     let mut ids = Vec::new();

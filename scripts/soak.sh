@@ -112,8 +112,10 @@ run_backend() { # label database_url
   done
 
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-  if grep -qiE 'panic|ERROR' "$dir/log"; then
-    echo "$label: the server log has errors:" >&2; grep -iE 'panic|ERROR' "$dir/log" | head -5 >&2
+  # Case-sensitive: the level ERROR, not a column such as last_error quoted
+  # in a slow-statement warning.
+  if grep -qE 'panicked|ERROR' "$dir/log"; then
+    echo "$label: the server log has errors:" >&2; grep -E 'panicked|ERROR' "$dir/log" | head -5 >&2
   fi
 }
 

@@ -128,11 +128,12 @@ impl Db {
         };
         let limit = c.arg(Arg::Int(page.limit()));
         let offset = c.arg(Arg::Int(page.offset()));
-        // The page's ids first, then their rows: every filter but the words
-        // and the day reads only columns of `exchanges_fine_area`, so the
-        // candidates inside the circle are sorted from the index and only
-        // the page's rows are read from the table. (Every exchange has its
-        // owner, so the join is left to the outer query.)
+        // The page's ids first, then their rows: the place, the state, the
+        // kind, the category and the distance read only columns of
+        // `exchanges_fine_area` (which carries the id), so the usual search
+        // sorts its candidates from the index and reads only the page's rows
+        // from the table. (Every exchange has its owner, so the join is left
+        // to the outer query.)
         let sql = format!(
             "SELECT {EXCHANGE_COLUMNS} FROM exchanges e JOIN users o ON o.id = e.owner_id \
              WHERE e.id IN (SELECT e.id FROM exchanges e{} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \

@@ -78,16 +78,20 @@ run_backend() { # label database_url
   mkdir -p "$dir"
   port=$(free_port)
   ENTRAIDE_DATA_DIR="$dir" ENTRAIDE_DATABASE_URL="$url" "$BIN" demo >/dev/null
-  ENTRAIDE_DATA_DIR="$dir" ENTRAIDE_DATABASE_URL="$url" ENTRAIDE_BIND="127.0.0.1:$port" \
-    RUST_LOG=warn,entraide_web=info "$BIN" serve >"$dir/log" 2>&1 &
+  ENTRAIDE_DATA_DIR="$dir" ENTRAIDE_DATABASE_URL="$url" ENTRAIDE_BIND="127.0.0.1:$port" RUST_LOG=warn \
+    "$BIN" serve >"$dir/log" 2>&1 &
   SERVER_PID=$!
-  wait_up "http://127.0.0.1:$port/healthz"
+  local base="http://127.0.0.1:$port"
+  wait_up "$base/healthz"
   # The server answers at once but reads every member into its helper
   # index first: at a million members that takes seconds of both cores,
   # which the first step of the search would otherwise be measured against.
-  for _ in $(seq 1 1200); do grep -q "helper index loaded" "$dir/log" && break; sleep 0.5; done
-  grep -q "helper index loaded" "$dir/log" || { echo "$label: the helper index did not load" >&2; exit 1; }
-  local base="http://127.0.0.1:$port"
+  local ready=""
+  for _ in $(seq 1 1200); do
+    if grep -q '^helper_index_ready 1' <<<"$(curl -fs "$base/metrics" || true)"; then ready=1; break; fi
+    sleep 0.5
+  done
+  [ -n "$ready" ] || { echo "$label: the helper index did not load" >&2; exit 1; }
 
   local max rates rate
   if [ -n "${SOAK_RATE:-}" ]; then

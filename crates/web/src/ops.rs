@@ -104,6 +104,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
     let (size, idle) = state.db.pool_usage();
     metrics::gauge!("db_pool_connections").set(f64::from(size));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
+    // 0 until every member has been read into the helper index at start
+    // (seconds at a million members): a readiness signal for operators and
+    // for the load scripts.
+    metrics::gauge!("helper_index_ready").set(if state.helpers.is_ready() { 1.0 } else { 0.0 });
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

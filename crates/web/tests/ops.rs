@@ -26,6 +26,7 @@ async fn health_metrics_and_api_description() {
         );
         assert!(metrics.contains("http_request_duration_seconds_bucket"));
         assert!(metrics.contains("db_pool_connections"));
+        assert!(metrics.contains("helper_index_ready"), "{metrics}");
 
         let spec = t.get("/api/openapi.json", "").await.json();
         assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
